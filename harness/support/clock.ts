@@ -1,0 +1,199 @@
+/**
+ * Time for the simulation.
+ *
+ * The simulated kubelet reads time only through a Clock. Two kinds exist:
+ * - RealClock: wall time; sleeps really wait.
+ * - VirtualClock: flows with real time while real work is under way, and jumps straight to the
+ *   next timer when nothing is. "Real work" is an Activity: a pull or a registry request opens
+ *   one and marks progress whenever bytes move. An activity that has made no progress for
+ *   `stallAfterMs` of real time counts as stalled (a black-holed connection); once every open
+ *   activity is idle or stalled the clock may jump, so a hang that the modelled kubelet or
+ *   runtime would wait out for minutes (containerd's 5m progress timeout, a policy's resolve
+ *   timeout) costs about `stallAfterMs` of real time, while a transfer that keeps moving
+ *   (bandwidth limit, latency) takes its real time. Decisions (back-off windows, deadlines) are
+ *   made on this clock only.
+ */
+
+export interface Activity {
+  /** Call whenever the work moves forward (bytes read, a step finished). */
+  progress(): void;
+  /** Call once when the work is over (success or failure). */
+  end(): void;
+}
+
+export interface Clock {
+  readonly kind: "virtual" | "real";
+  /** Milliseconds since the Unix epoch on this clock. */
+  now(): number;
+  /** Resolves once the clock reaches `at` (at once if it already has). Rejects if `signal` aborts. */
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void>;
+  /** Opens a unit of real work that keeps a virtual clock from jumping while it progresses. */
+  beginActivity(label: string): Activity;
+}
+
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return clock.sleepUntil(clock.now() + ms, signal);
+}
+
+export class RealClock implements Clock {
+  readonly kind = "real" as const;
+  now(): number {
+    return Date.now();
+  }
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const timer = setTimeout(done, Math.max(0, at - Date.now()));
+      function done() {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }
+      function onAbort() {
+        clearTimeout(timer);
+        reject(abortReason(signal!));
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  beginActivity(): Activity {
+    return { progress() {}, end() {} };
+  }
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+interface OpenActivity {
+  label: string;
+  lastProgressReal: number;
+}
+
+export interface VirtualClockOptions {
+  /** Virtual time at creation (ms since epoch). Default 2026-01-01T00:00:00Z. */
+  start?: number;
+  /** Real milliseconds without progress after which an activity counts as stalled. */
+  stallAfterMs?: number;
+}
+
+export const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
+export const DEFAULT_STALL_AFTER_MS = 1_000;
+
+export class VirtualClock implements Clock {
+  readonly kind = "virtual" as const;
+  readonly stallAfterMs: number;
+  private offset: number;
+  private readonly timers: Timer[] = [];
+  private readonly activities = new Set<OpenActivity>();
+  private seq = 0;
+  private driving = false;
+  private wake: NodeJS.Timeout | undefined;
+
+  constructor(options: VirtualClockOptions = {}) {
+    this.stallAfterMs = options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    this.offset = (options.start ?? DEFAULT_VIRTUAL_START) - realNow();
+  }
+
+  now(): number {
+    return realNow() + this.offset;
+  }
+
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (at <= this.now()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer: Timer = {
+        at,
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const index = this.timers.indexOf(timer);
+        if (index >= 0) this.timers.splice(index, 1);
+        reject(abortReason(signal!));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.timers.push(timer);
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      this.drive();
+    });
+  }
+
+  beginActivity(label: string): Activity {
+    const activity: OpenActivity = { label, lastProgressReal: realNow() };
+    this.activities.add(activity);
+    return {
+      progress: () => {
+        activity.lastProgressReal = realNow();
+      },
+      end: () => {
+        if (this.activities.delete(activity)) this.drive();
+      },
+    };
+  }
+
+  /** Labels of the activities that keep the clock from jumping right now (for diagnostics). */
+  busyActivities(): string[] {
+    const now = realNow();
+    return [...this.activities].filter((a) => now - a.lastProgressReal < this.stallAfterMs).map((a) => a.label);
+  }
+
+  private drive(): void {
+    if (this.driving) return;
+    this.driving = true;
+    // Let every promise continuation that is already queued run before deciding to jump.
+    setImmediate(() => setImmediate(() => this.step()));
+  }
+
+  private step(): void {
+    this.driving = false;
+    if (this.wake) {
+      clearTimeout(this.wake);
+      this.wake = undefined;
+    }
+    this.fireDue();
+    const next = this.timers[0];
+    if (!next) return;
+    const waitReal = this.realWaitBeforeJump();
+    if (waitReal <= 0) {
+      const gap = next.at - this.now();
+      if (gap > 0) this.offset += gap;
+      this.fireDue();
+      if (this.timers.length > 0) this.drive();
+      return;
+    }
+    // Busy: real time flows; look again when the next timer is due or an activity may stall.
+    const untilTimer = Math.max(0, next.at - this.now());
+    this.wake = setTimeout(() => this.drive(), Math.max(1, Math.min(untilTimer, waitReal)));
+  }
+
+  /** 0 when the clock may jump now, otherwise real ms until the busiest activity could stall. */
+  private realWaitBeforeJump(): number {
+    const now = realNow();
+    let wait = 0;
+    for (const activity of this.activities) {
+      wait = Math.max(wait, activity.lastProgressReal + this.stallAfterMs - now);
+    }
+    return wait;
+  }
+
+  private fireDue(): void {
+    const now = this.now();
+    while (this.timers.length > 0 && this.timers[0]!.at <= now) {
+      this.timers.shift()!.resolve();
+    }
+  }
+}
+
+function realNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error("aborted");
+}

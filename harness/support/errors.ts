@@ -1,0 +1,51 @@
+/**
+ * Errors that carry their evidence. One place (the CLI, or the test runner) prints them.
+ *
+ * - InputError: the user's input is wrong (scenario, policy file, flag). Exit code 2.
+ * - EnvironmentError: the machine or an infrastructure part failed (missing binary, port in use,
+ *   process died). Reported as "broken", never as a wrong outcome.
+ */
+
+export interface InputProblem {
+  /** The file the problem is in, when there is one. */
+  file?: string;
+  /** Field path inside the file, e.g. "spec.steps[3].expect.within". */
+  path?: string;
+  /** What is wrong. */
+  message: string;
+  /** How to fix it. */
+  hint?: string;
+}
+
+export class InputError extends Error {
+  readonly problems: InputProblem[];
+  constructor(problems: InputProblem[]) {
+    super(formatProblems(problems));
+    this.name = "InputError";
+    this.problems = problems;
+  }
+}
+
+export class EnvironmentError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(hint ? `${message}\n  hint: ${hint}` : message, options);
+    this.name = "EnvironmentError";
+    this.hint = hint;
+  }
+}
+
+export function formatProblem(problem: InputProblem): string {
+  const where = [problem.file, problem.path].filter(Boolean).join(": ");
+  const head = where ? `${where}: ${problem.message}` : problem.message;
+  return problem.hint ? `${head}\n    hint: ${problem.hint}` : head;
+}
+
+export function formatProblems(problems: InputProblem[]): string {
+  if (problems.length === 1) return formatProblem(problems[0]!);
+  return `${problems.length} problems:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
