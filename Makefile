@@ -1,0 +1,33 @@
+# pullcheck — see README.md. `make setup` then `make test`.
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/.tools/bin
+REGISTRY_VERSION := v3.1.2
+TOXIPROXY_VERSION := v2.12.0
+export PATH := $(TOOLS):$(PATH)
+
+.PHONY: setup tools test typecheck unit conformance report bench clean
+
+setup: node_modules/.package-lock.json tools
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+tools: $(TOOLS)/registry $(TOOLS)/toxiproxy-server
+
+$(TOOLS)/registry:
+	@command -v go >/dev/null || { echo "make setup: Go is needed to install the pinned registry and Toxiproxy (https://go.dev/dl/)"; exit 1; }
+	GOBIN=$(TOOLS) go install github.com/distribution/distribution/v3/cmd/registry@$(REGISTRY_VERSION)
+
+$(TOOLS)/toxiproxy-server:
+	@command -v go >/dev/null || { echo "make setup: Go is needed to install the pinned registry and Toxiproxy (https://go.dev/dl/)"; exit 1; }
+	@tmp=$$(mktemp -d) && GOBIN=$$tmp go install github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION) \
+	  && mv $$tmp/server $(TOOLS)/toxiproxy-server && rmdir $$tmp
+
+test: typecheck
+	npx vitest run
+
+typecheck:
+	npx tsc -p .
+
+clean:
+	rm -rf allure-results reports/allure-report reports/matrix.* reports/bench.* .pullcheck-tmp
