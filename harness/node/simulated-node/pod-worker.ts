@@ -1,0 +1,84 @@
+/**
+ * One pod's worker: syncs the pod until its container runs, re-queueing after every failed sync,
+ * as the kubelet's pod workers do. The kubelet re-queues a pod after a sync error with
+ * wait.Jitter(10s, 0.5) = 10–15 s (pkg/kubelet/pod_workers.go, workerBackOffPeriodJitterFactor);
+ * here the lower bound, 10 s, so runs are deterministic.
+ */
+import type { Clock } from "../../support/clock.js";
+import type { ContainerState } from "../../observe/observation.js";
+
+export const WORKER_RESYNC_MS = 10_000;
+
+export type EnsureResult = { imageID: string } | { error: { reason: string; message: string } };
+
+export interface PodWorkerHooks {
+  /** One start attempt: ensure the image (pull, fallback, back-off …) and say how it went. */
+  syncOnce: (signal: AbortSignal, onProgress: () => void) => Promise<EnsureResult>;
+  /** The container's state changed. */
+  onState: (state: ContainerState) => void;
+  /** A sync threw (a bug or an infrastructure failure, not a pull failure). */
+  onCrash: (error: unknown) => void;
+}
+
+export class PodWorker {
+  private readonly abort = new AbortController();
+  private state: ContainerState = { phase: "creating", reason: "ContainerCreating", message: "" };
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly hooks: PodWorkerHooks,
+    private readonly resyncMs = WORKER_RESYNC_MS,
+  ) {}
+
+  get current(): ContainerState {
+    return this.state;
+  }
+
+  /** Starts syncing (again, after a kubelet restart) unless the container already runs. */
+  start(): void {
+    if (this.state.phase === "creating") this.hooks.onState(this.state);
+    if (this.state.phase === "running" || this.loop) return;
+    this.loop = this.run().finally(() => (this.loop = undefined));
+  }
+
+  /** Stops syncing; the container keeps the state it has (a running container keeps running). */
+  async stop(): Promise<void> {
+    this.abort.abort(new Error("pod worker stopped"));
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted && this.state.phase !== "running") {
+      const activity = this.clock.beginActivity("pod sync");
+      let result: EnsureResult;
+      try {
+        result = await this.hooks.syncOnce(signal, () => activity.progress());
+      } catch (error) {
+        if (!signal.aborted) this.hooks.onCrash(error);
+        return;
+      } finally {
+        activity.end();
+      }
+      if (signal.aborted) return;
+      if ("imageID" in result) {
+        this.setState({ phase: "running", reason: "", message: "", imageID: result.imageID });
+        return;
+      }
+      this.setState({ phase: "waiting", reason: result.error.reason, message: result.error.message });
+      try {
+        await this.clock.sleepUntil(this.clock.now() + this.resyncMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private setState(next: ContainerState): void {
+    const same =
+      next.phase === this.state.phase && next.reason === this.state.reason && next.message === this.state.message && next.imageID === this.state.imageID;
+    this.state = next;
+    if (!same) this.hooks.onState(next);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Loads proposed-policy definitions (YAML, one or more documents per file) strictly: unknown
+ * fields, unknown failure classes and bad values are errors with file, field path and a hint.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { parseDuration } from "../support/duration.js";
+import { InputError, type InputProblem } from "../support/errors.js";
+import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./failure-class.js";
+import {
+  UPSTREAM_DEFINITIONS,
+  isUpstreamPolicy,
+  type Contact,
+  type FallbackAction,
+  type PolicyDefinition,
+  type ProposedPolicy,
+} from "./policy-definition.js";
+
+export const BUILTIN_POLICY_DIR = fileURLToPath(new URL("../policies/", import.meta.url));
+
+const FIELDS = [
+  "apiVersion",
+  "kind",
+  "name",
+  "source",
+  "description",
+  "contact",
+  "check",
+  "fallback",
+  "onResolveError",
+  "attempts",
+  "resolveTimeout",
+  "requireVerifiedCredentials",
+  "maxAge",
+] as const;
+const REQUIRED = ["name", "contact", "check", "fallback"] as const;
+
+/** The order DESIGN.md lists the built-in candidates in; reports follow it. */
+const BUILTIN_ORDER = ["PullWithFallback", "IfNewerNotPresent", "IfNewerNotPresentPrototype", "SafeFallback", "IfNotPresentOrStale"];
+
+/** The upstream three followed by the built-in candidates, in a stable order. */
+export function builtinPolicies(): PolicyDefinition[] {
+  const rank = (name: string) => (BUILTIN_ORDER.indexOf(name) + BUILTIN_ORDER.length + 1) % (BUILTIN_ORDER.length + 1);
+  const candidates = loadPolicyFiles([BUILTIN_POLICY_DIR]).sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  return [...UPSTREAM_DEFINITIONS, ...candidates];
+}
+
+/** Loads every policy in these files or folders (*.yaml, *.yml); throws InputError listing all problems. */
+export function loadPolicyFiles(paths: string[]): ProposedPolicy[] {
+  const problems: InputProblem[] = [];
+  const policies: ProposedPolicy[] = [];
+  for (const file of expand(paths, problems)) policies.push(...parsePolicyFile(file, problems));
+  const seen = new Map<string, string>();
+  for (const policy of policies) {
+    const earlier = seen.get(policy.name);
+    if (earlier) problems.push({ file: policy.file, path: "name", message: `policy ${policy.name} is also defined in ${earlier}`, hint: "give each policy a unique name" });
+    seen.set(policy.name, policy.file);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return policies;
+}
+
+function expand(paths: string[], problems: InputProblem[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    const absolute = resolve(path);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch {
+      problems.push({ file: path, message: "no such file or folder", hint: "pass a policy YAML file or a folder of them" });
+      continue;
+    }
+    if (!isDirectory) files.push(absolute);
+    else for (const name of readdirSync(absolute).sort()) if (/\.ya?ml$/.test(name)) files.push(join(absolute, name));
+  }
+  return files;
+}
+
+function parsePolicyFile(file: string, problems: InputProblem[]): ProposedPolicy[] {
+  const text = readFileSync(file, "utf8");
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines });
+  const policies: ProposedPolicy[] = [];
+  if (!Array.isArray(docs)) return policies;
+  docs.forEach((doc, index) => {
+    const prefix = docs.length > 1 ? `[document ${index + 1}] ` : "";
+    for (const error of doc.errors) {
+      const at = lines.linePos(error.pos[0]);
+      problems.push({ file: `${file}:${at.line}:${at.col}`, message: `YAML syntax error: ${error.message.split("\n")[0]}`, hint: "fix the YAML syntax" });
+    }
+    if (doc.errors.length > 0) return;
+    const raw: unknown = doc.toJS();
+    if (raw === null || raw === undefined) return;
+    const before = problems.length;
+    const where = (path: string): InputProblem => {
+      const node = doc.getIn(path.split("."), true) as { range?: [number, number] } | undefined;
+      const at = node?.range ? lines.linePos(node.range[0]) : undefined;
+      return { file: at ? `${file}:${at.line}:${at.col}` : file, path: prefix + path, message: "" };
+    };
+    const policy = toPolicy(raw, file, (path, message, hint) => problems.push({ ...where(path), message, hint }));
+    if (policy && problems.length === before) policies.push(policy);
+  });
+  return policies;
+}
+
+type Report = (path: string, message: string, hint?: string) => void;
+
+function toPolicy(raw: unknown, file: string, report: Report): ProposedPolicy | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    report("", "a policy must be a mapping", `give the fields ${REQUIRED.join(", ")}`);
+    return undefined;
+  }
+  const fields = raw as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!(FIELDS as readonly string[]).includes(key)) report(key, `unknown field "${key}"`, `known fields: ${FIELDS.join(", ")}`);
+  }
+  for (const key of REQUIRED) if (fields[key] === undefined) report(key, `missing required field "${key}"`, "see docs/policies.md for the schema");
+  if (fields.apiVersion !== undefined && fields.apiVersion !== "pullcheck/v1alpha1") report("apiVersion", `unsupported apiVersion ${JSON.stringify(fields.apiVersion)}`, "use pullcheck/v1alpha1");
+  if (fields.kind !== undefined && fields.kind !== "Policy") report("kind", `kind must be Policy, not ${JSON.stringify(fields.kind)}`);
+  const name = text(fields.name, "name", report);
+  if (name !== undefined && !/^[A-Z][A-Za-z0-9]*$/.test(name)) report("name", `policy name "${name}" must be an UpperCamelCase word like the upstream values`, "for example IfNewerNotPresent");
+  if (name !== undefined && (isUpstreamPolicy(name) || name === "default")) report("name", `"${name}" is reserved`, "upstream policies cannot be redefined");
+  const contact = toContact(fields.contact, report);
+  const check = oneOf(fields.check, "check", ["digest", "pull"] as const, report);
+  const onResolveError = fields.onResolveError === undefined ? "fallback" : oneOf(fields.onResolveError, "onResolveError", ["fallback", "pull"] as const, report);
+  const fallback = toFallback(fields.fallback, report);
+  const attempts = fields.attempts === undefined ? 1 : fields.attempts;
+  if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 1 || attempts > 10) report("attempts", `attempts must be a whole number from 1 to 10, not ${JSON.stringify(attempts)}`);
+  const resolveTimeoutMs = duration(fields.resolveTimeout ?? "10s", "resolveTimeout", report);
+  const maxAgeMs = fields.maxAge === undefined ? undefined : duration(fields.maxAge, "maxAge", report);
+  const verified = fields.requireVerifiedCredentials ?? true;
+  if (typeof verified !== "boolean") report("requireVerifiedCredentials", "must be true or false");
+  if (!name || !contact || !check || !fallback || !onResolveError || resolveTimeoutMs === undefined) return undefined;
+  return {
+    kind: "proposed",
+    name,
+    source: typeof fields.source === "string" ? fields.source : "",
+    description: typeof fields.description === "string" ? fields.description.trim() : "",
+    contact,
+    check,
+    fallback,
+    onResolveError,
+    attempts: attempts as number,
+    resolveTimeoutMs,
+    requireVerifiedCredentials: verified === true,
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+    file,
+  };
+}
+
+function toContact(value: unknown, report: Report): Contact | undefined {
+  if (value === "always" || value === "ifAbsent" || value === "never") return { kind: value };
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === "ifOlderThan") {
+      const ms = duration((value as { ifOlderThan: unknown }).ifOlderThan, "contact.ifOlderThan", report);
+      return ms === undefined ? undefined : { kind: "ifOlderThan", ms };
+    }
+  }
+  if (value !== undefined) report("contact", `contact must be always, ifAbsent, never or {ifOlderThan: DURATION}, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+function toFallback(value: unknown, report: Report): Record<FailureClass, FallbackAction> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    report("fallback", "fallback must map failure classes to UseCached or Fail", `classes: ${FAILURE_CLASSES.join(", ")}`);
+    return undefined;
+  }
+  const table = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, "Fail"])) as Record<FailureClass, FallbackAction>;
+  let ok = true;
+  for (const [key, action] of Object.entries(value)) {
+    if (!isFailureClass(key)) {
+      report(`fallback.${key}`, `unknown failure class "${key}"`, `classes: ${FAILURE_CLASSES.join(", ")}`);
+      ok = false;
+    } else if (action !== "UseCached" && action !== "Fail") {
+      report(`fallback.${key}`, `must be UseCached or Fail, not ${JSON.stringify(action)}`);
+      ok = false;
+    } else table[key] = action;
+  }
+  return ok ? table : undefined;
+}
+
+function text(value: unknown, path: string, report: Report): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  report(path, `${path} must be a non-empty string`);
+  return undefined;
+}
+
+function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], report: Report): T | undefined {
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  if (value !== undefined) report(path, `${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+function duration(value: unknown, path: string, report: Report): number | undefined {
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined) report(path, `${path} must be a Go duration such as 10s or 1h, not ${JSON.stringify(value)}`);
+  return ms;
+}

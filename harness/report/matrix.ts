@@ -1,0 +1,122 @@
+/**
+ * The policy × scenario matrix: one row per scenario, one column per policy (and backend when a
+ * run covers several), each cell the final outcome and whether it was the expected one.
+ */
+import { cellVerdict, type CellVerdict, type ScenarioRunResult } from "../assert/outcome-result.js";
+
+export interface MatrixCell {
+  verdict: CellVerdict;
+  /** The last expect step's actual outcome, e.g. "running v1" or "waiting ImagePullBackOff". */
+  outcome: string;
+  expected: string | undefined;
+  /** Invariants broken as the policy's definition says (S3 for PullWithFallback, …). */
+  expectedViolations: string[];
+  violations: string[];
+}
+
+export interface Matrix {
+  columns: Array<{ policy: string; backend: string }>;
+  rows: Array<{ scenario: string; group: string; cells: Array<MatrixCell | undefined> }>;
+  /** Cells where two backends disagree on the same scenario and policy. */
+  disagreements: Array<{ scenario: string; policy: string; outcomes: Record<string, string> }>;
+}
+
+const SYMBOL: Record<CellVerdict, string> = { passed: "✅", failed: "❌", unspecified: "❔", broken: "⚠️" };
+
+export function buildMatrix(results: ScenarioRunResult[], policyOrder: string[]): Matrix {
+  const backends = [...new Set(results.map((r) => r.backend))].sort();
+  const policies = policyOrder.filter((p) => results.some((r) => r.policy === p));
+  const columns = policies.flatMap((policy) => backends.map((backend) => ({ policy, backend })));
+  const scenarios = [...new Map(results.map((r) => [r.scenario, r.group])).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const rows = scenarios.map(([scenario, group]) => ({
+    scenario,
+    group,
+    cells: columns.map(({ policy, backend }) => {
+      const result = results.find((r) => r.scenario === scenario && r.policy === policy && r.backend === backend);
+      return result ? toCell(result) : undefined;
+    }),
+  }));
+  const disagreements = [];
+  if (backends.length > 1) {
+    for (const [scenario] of scenarios) {
+      for (const policy of policies) {
+        const outcomes: Record<string, string> = {};
+        for (const r of results) if (r.scenario === scenario && r.policy === policy) outcomes[r.backend] = toCell(r).outcome;
+        if (new Set(Object.values(outcomes)).size > 1) disagreements.push({ scenario, policy, outcomes });
+      }
+    }
+  }
+  return { columns, rows, disagreements };
+}
+
+function toCell(result: ScenarioRunResult): MatrixCell {
+  const last = result.expects[result.expects.length - 1];
+  return {
+    verdict: cellVerdict(result),
+    outcome: result.brokenBy ? "broken" : (last?.actual ?? "—"),
+    expected: last?.expected,
+    expectedViolations: result.invariants.filter((i) => i.verdict === "expectedViolation").map((i) => i.id),
+    violations: result.invariants.filter((i) => i.verdict === "violated").map((i) => i.id),
+  };
+}
+
+export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy × scenario"): string {
+  const multi = new Set(matrix.columns.map((c) => c.backend)).size > 1;
+  const header = matrix.columns.map((c) => (multi ? `${c.policy} (${c.backend})` : c.policy));
+  const lines = [
+    `# ${title}`,
+    "",
+    "Each cell: the final outcome of the scenario's last `expect` step. ✅ expected, ❌ not expected (or a security invariant broken), ❔ no expectation written for this policy, ⚠️ broken run (infrastructure). `⚑S3` marks an invariant the policy breaks by its own definition.",
+    "",
+    `| scenario | ${header.join(" | ")} |`,
+    `|---|${header.map(() => "---").join("|")}|`,
+  ];
+  for (const row of matrix.rows) {
+    const cells = row.cells.map((cell) => (cell ? cellText(cell) : "—"));
+    lines.push(`| ${row.scenario} | ${cells.join(" | ")} |`);
+  }
+  if (matrix.disagreements.length > 0) {
+    lines.push("", "## Backends disagree", "", "| scenario | policy | outcomes |", "|---|---|---|");
+    for (const d of matrix.disagreements) {
+      lines.push(`| ${d.scenario} | ${d.policy} | ${Object.entries(d.outcomes).map(([b, o]) => `${b}: ${o}`).join("; ")} |`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function cellText(cell: MatrixCell): string {
+  const flags = [...cell.violations.map((v) => `❗${v}`), ...cell.expectedViolations.map((v) => `⚑${v}`)];
+  const expected = cell.verdict === "failed" && cell.expected ? ` (expected ${cell.expected})` : "";
+  return `${SYMBOL[cell.verdict]} ${cell.outcome}${expected}${flags.length ? ` ${flags.join(" ")}` : ""}`;
+}
+
+const COLOUR: Record<CellVerdict, string> = { passed: "#d4f7d4", failed: "#ffd0d0", unspecified: "#e8e8f4", broken: "#fff0b3" };
+
+export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × scenario"): string {
+  const multi = new Set(matrix.columns.map((c) => c.backend)).size > 1;
+  const head = matrix.columns.map((c) => `<th>${esc(c.policy)}${multi ? `<br><small>${esc(c.backend)}</small>` : ""}</th>`).join("");
+  const body = matrix.rows
+    .map((row) => {
+      const cells = row.cells
+        .map((cell) => {
+          if (!cell) return "<td>—</td>";
+          const colour = cell.expectedViolations.length > 0 && cell.verdict !== "failed" ? "#ffe0b8" : COLOUR[cell.verdict];
+          const tip = cell.expected ? `expected: ${cell.expected}` : "no expectation for this policy";
+          return `<td style="background:${colour}" title="${esc(tip)}">${esc(cellText(cell))}</td>`;
+        })
+        .join("");
+      return `<tr><th style="text-align:left">${esc(row.scenario)}</th>${cells}</tr>`;
+    })
+    .join("\n");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>body{font:13px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}</style></head>
+<body><h1>${esc(title)}</h1>
+<p>Green: expected outcome. Red: unexpected outcome or a security invariant broken. Orange: expected outcome, but the policy breaks an invariant by its own definition (⚑). Grey-blue: no expectation written. Yellow: broken run.</p>
+<table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
+${body}
+</tbody></table></body></html>\n`;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}

@@ -1,0 +1,46 @@
+/**
+ * What one run covers. Read once, at the edge (the CLI writes it into PULLCHECK_RUN for the
+ * vitest process; a plain `vitest run` gets the defaults: the whole catalogue on the simulation).
+ */
+import { resolve } from "node:path";
+import { InputError } from "../support/errors.js";
+
+export interface RunConfig {
+  /** Scenario files or folders. */
+  scenarioPaths: string[];
+  /** Root that scenario names are relative to. */
+  scenariosRoot: string;
+  /** Only these policies (empty: every known policy). */
+  policies: string[];
+  /** Extra policy definition files. */
+  policyFiles: string[];
+  backends: string[];
+  /** Keep the environment running after the run and print where it is. */
+  retain: boolean;
+  /** Where machine-readable results go (cells of the matrix). */
+  resultsDir: string;
+}
+
+export const REPO_ROOT = resolve(new URL("../..", import.meta.url).pathname);
+
+export function defaultRunConfig(): RunConfig {
+  return {
+    scenarioPaths: [resolve(REPO_ROOT, "scenarios")],
+    scenariosRoot: resolve(REPO_ROOT, "scenarios"),
+    policies: [],
+    policyFiles: [],
+    backends: ["sim"],
+    retain: false,
+    resultsDir: resolve(REPO_ROOT, "reports", "results"),
+  };
+}
+
+export function readRunConfig(env: NodeJS.ProcessEnv): RunConfig {
+  const text = env.PULLCHECK_RUN;
+  if (!text) return defaultRunConfig();
+  try {
+    return { ...defaultRunConfig(), ...(JSON.parse(text) as Partial<RunConfig>) };
+  } catch (error) {
+    throw new InputError([{ message: `PULLCHECK_RUN is not valid JSON: ${(error as Error).message}`, hint: "run through the pullcheck CLI, which sets it" }]);
+  }
+}
