@@ -15,6 +15,8 @@ export interface RunConfig {
   /** Extra policy definition files. */
   policyFiles: string[];
   backends: string[];
+  /** Only scenarios whose name matches this glob. */
+  scenarioGlob?: string;
   /** Keep the environment running after the run and print where it is. */
   retain: boolean;
   /** Where machine-readable results go (cells of the matrix). */

@@ -1,0 +1,128 @@
+/**
+ * pullcheck CLI. The one place that prints errors and picks exit codes:
+ * 0 all passed, 1 an outcome differed (or a run broke), 2 bad input.
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
+import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
+import { loadCatalogue } from "../run/catalogue.js";
+import { runTests } from "./run-tests.js";
+import { buildReport } from "./build-report.js";
+
+const USAGE = `usage: pullcheck <command> [options]
+
+commands:
+  run [PATH…]        run scenario files or folders (default: scenarios/)
+  list [PATH…]       list the planned tests (scenario × policy × backend)
+  validate PATH…     check scenario files only; exit 2 on any error
+  report             build the HTML report and reports/matrix.md from the last run
+
+options (run, list):
+  --policy NAME      only this policy (repeatable)
+  --policies FILE    extra policy definitions (repeatable)
+  --backend NAME     sim (default); kind is planned
+  --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
+  --retain           keep the environment running afterwards and print where it is
+  --report           build the report after the run`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return await run(rest);
+      case "list":
+        return list(rest);
+      case "validate":
+        return validate(rest);
+      case "report":
+        return await buildReport();
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`pullcheck: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      console.error(`pullcheck: bad input\n${error.message}`);
+      return 2;
+    }
+    if (error instanceof EnvironmentError) {
+      console.error(`pullcheck: environment problem\n${error.message}`);
+      return 1;
+    }
+    console.error(`pullcheck: ${errorMessage(error)}`);
+    return 1;
+  }
+}
+
+function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: string | undefined; report: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        policy: { type: "string", multiple: true },
+        policies: { type: "string", multiple: true },
+        backend: { type: "string", multiple: true },
+        scenario: { type: "string" },
+        retain: { type: "boolean" },
+        report: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new InputError([{ message: errorMessage(error), hint: "run pullcheck help" }]);
+  }
+  const { values, positionals } = parsed;
+  const defaults = defaultRunConfig();
+  const backends = values.backend ?? ["sim"];
+  for (const backend of backends) {
+    if (backend !== "sim") throw new InputError([{ path: "--backend", message: `backend ${backend} is not available in this build`, hint: "use --backend sim" }]);
+  }
+  const config: RunConfig = {
+    ...defaults,
+    scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
+    policies: values.policy ?? [],
+    policyFiles: (values.policies ?? []).map((p) => resolve(p)),
+    backends,
+    retain: values.retain ?? false,
+  };
+  return { config, scenarioGlob: values.scenario, report: values.report ?? false };
+}
+
+async function run(args: string[]): Promise<number> {
+  const { config, scenarioGlob, report } = parseRunOptions(args);
+  const catalogue = loadCatalogue(config);
+  const selected = scenarioGlob ? catalogue.plan.filter((t) => globMatch(scenarioGlob, t.scenario.id)) : catalogue.plan;
+  if (selected.length === 0) throw new InputError([{ path: "--scenario", message: `no planned test matches ${scenarioGlob ?? "the given paths"}`, hint: "see pullcheck list" }]);
+  const code = await runTests({ ...config, ...(scenarioGlob ? { scenarioGlob } : {}) });
+  if (report) await buildReport();
+  return code;
+}
+
+function list(args: string[]): number {
+  const { config, scenarioGlob } = parseRunOptions(args);
+  const { plan } = loadCatalogue(config);
+  for (const test of plan) if (!scenarioGlob || globMatch(scenarioGlob, test.scenario.id)) console.log(test.name);
+  return 0;
+}
+
+function validate(args: string[]): number {
+  const { config } = parseRunOptions(args);
+  if (args.filter((a) => !a.startsWith("--")).length === 0) throw new InputError([{ message: "validate needs at least one scenario file or folder" }]);
+  const { scenarios } = loadCatalogue(config);
+  console.log(`${scenarios.length} scenario file${scenarios.length === 1 ? "" : "s"} valid`);
+  return 0;
+}
+
+export function globMatch(glob: string, name: string): boolean {
+  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\?/g, ".").replace(/\u0000/g, ".*");
+  return new RegExp(`^${pattern}$`).test(name);
+}

@@ -1,0 +1,49 @@
+/**
+ * What every test of a run shares: the environment (started once, reset per test), the fixture
+ * images, the policies, and how to make a node under test. Built once per test file.
+ */
+import type { Clock } from "../support/clock.js";
+import type { Observation } from "../observe/observation.js";
+import type { Timeline } from "../observe/timeline.js";
+import type { PolicyDefinition } from "../policy/policy-definition.js";
+import type { NodeUnderTest } from "../node/node-under-test.js";
+import type { FixtureImage } from "../registry/fixtures/types.js";
+import type { Scenario } from "../scenario/types.js";
+
+export interface NodeOptions {
+  clock: Clock;
+  timeline: Timeline;
+  scenario: Scenario;
+  policies: Map<string, PolicyDefinition>;
+}
+
+/** The slice of a started environment the runner uses. */
+export interface RunEnvironment {
+  reset(): Promise<void>;
+  requests(): readonly unknown[];
+  admin: {
+    pushImage(repo: string, tag: string, fixture: FixtureImage): Promise<void>;
+    untag(repo: string, tag: string): Promise<void>;
+    backup(name: string): Promise<void>;
+    restore(name: string): Promise<void>;
+    grant(user: string, password: string): Promise<void>;
+    revoke(user: string): Promise<void>;
+  };
+  faults: {
+    apply(fault: import("../faults/fault-spec.js").FaultSpec): Promise<void>;
+    heal(): Promise<void>;
+  };
+}
+
+export interface RunWorld {
+  environment: RunEnvironment;
+  policies: Map<string, PolicyDefinition>;
+  knownDigests: Set<string>;
+  fixture(variant: string): FixtureImage;
+  digestOf(variant: string): string;
+  variantOf(digest: string): string | undefined;
+  /** The pull policy a pod ends up with (API server defaulting when empty). */
+  effectivePolicy(image: string, imagePullPolicy: string | undefined): string;
+  createNode(options: NodeOptions): Promise<NodeUnderTest>;
+  toRequestObservation(entry: unknown, now: number): Extract<Observation, { kind: "request" }>;
+}
