@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIRTUAL_START, VirtualClock, sleep } from "../../harness/support/clock.js";
+
+describe("VirtualClock", () => {
+  it("should jump over idle time: a five-minute sleep ends at once, five minutes later on the clock", async () => {
+    const clock = new VirtualClock();
+    const realStart = performance.now();
+    await sleep(clock, 5 * 60_000);
+    expect(clock.now() - DEFAULT_VIRTUAL_START).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(clock.now() - DEFAULT_VIRTUAL_START).toBeLessThan(5 * 60_000 + 1_000);
+    expect(performance.now() - realStart).toBeLessThan(1_000);
+  });
+
+  it("should wake sleepers in the order of their deadlines", async () => {
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    await Promise.all([
+      sleep(clock, 30_000).then(() => order.push("30s")),
+      sleep(clock, 10_000).then(() => order.push("10s")),
+      sleep(clock, 20_000).then(() => order.push("20s")),
+    ]);
+    expect(order).toEqual(["10s", "20s", "30s"]);
+  });
+
+  it("should not jump while an activity makes progress, and jump once it stalls", async () => {
+    const clock = new VirtualClock({ stallAfterMs: 200 });
+    const activity = clock.beginActivity("transfer");
+    const ticker = setInterval(() => activity.progress(), 20);
+    const woke = sleep(clock, 60_000).then(() => "woke");
+    const early = await Promise.race([woke, new Promise((r) => setTimeout(() => r("still asleep"), 400))]);
+    expect(early).toBe("still asleep");
+    clearInterval(ticker);
+    expect(await woke).toBe("woke");
+    activity.end();
+  });
+
+  it("should drop the timer of an aborted sleep so it cannot pull the clock forward later", async () => {
+    const clock = new VirtualClock();
+    const abort = new AbortController();
+    const far = sleep(clock, 3_600_000, abort.signal).catch(() => "aborted");
+    abort.abort();
+    expect(await far).toBe("aborted");
+    await sleep(clock, 1_000);
+    expect(clock.now() - DEFAULT_VIRTUAL_START).toBeLessThan(60_000);
+  });
+});
