@@ -5,7 +5,7 @@ REGISTRY_VERSION := v3.1.2
 TOXIPROXY_VERSION := v2.12.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup tools test typecheck unit conformance report bench clean
+.PHONY: setup tools test typecheck conformance report docs clean
 
 setup: node_modules/.package-lock.json tools
 
@@ -29,5 +29,16 @@ test: typecheck
 typecheck:
 	npx tsc -p .
 
+# The main job: the whole catalogue under every policy, then the HTML report and the matrix.
+conformance:
+	rm -rf allure-results reports/results
+	node bin/pullcheck.mjs run scenarios; status=$$?; node bin/pullcheck.mjs report && exit $$status
+
+report:
+	node bin/pullcheck.mjs report
+
+docs:
+	node bin/pullcheck.mjs docs
+
 clean:
-	rm -rf allure-results reports/allure-report reports/matrix.* reports/bench.* .pullcheck-tmp
+	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.*

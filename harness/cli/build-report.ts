@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import type { ScenarioRunResult } from "../assert/outcome-result.js";
 import { builtinPolicies } from "../policy/load-policies.js";
+import { renderPolicyDocs } from "../report/policy-docs.js";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix.js";
 import { EnvironmentError } from "../support/errors.js";
 import { REPO_ROOT, defaultRunConfig } from "../run/run-config.js";
@@ -29,6 +30,14 @@ export async function buildReport(): Promise<number> {
   });
   if (allure.status !== 0) throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
   console.log("wrote reports/allure-report/index.html");
+  return 0;
+}
+
+/** docs/policies.md from the built-in policies and whatever results the last run left. */
+export function writePolicyDocs(): number {
+  const results = readResults(defaultRunConfig().resultsDir);
+  writeFileSync(join(REPO_ROOT, "docs", "policies.md"), renderPolicyDocs(builtinPolicies(), results));
+  console.log(`wrote docs/policies.md (${results.length} catalogue results)`);
   return 0;
 }
 

@@ -8,7 +8,7 @@ import { EnvironmentError, InputError, errorMessage } from "../support/errors.js
 import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
-import { buildReport } from "./build-report.js";
+import { buildReport, writePolicyDocs } from "./build-report.js";
 
 const USAGE = `usage: pullcheck <command> [options]
 
@@ -17,6 +17,7 @@ commands:
   list [PATH…]       list the planned tests (scenario × policy × backend)
   validate PATH…     check scenario files only; exit 2 on any error
   report             build the HTML report and reports/matrix.md from the last run
+  docs               regenerate docs/policies.md from the policies and the last run's results
 
 options (run, list):
   --policy NAME      only this policy (repeatable)
@@ -38,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         return validate(rest);
       case "report":
         return await buildReport();
+      case "docs":
+        return writePolicyDocs();
       case undefined:
       case "help":
       case "--help":
