@@ -24,12 +24,17 @@ export class PodWorker {
   private readonly abort = new AbortController();
   private state: ContainerState = { phase: "creating", reason: "ContainerCreating", message: "" };
   private loop: Promise<void> | undefined;
+  private announced: boolean;
 
   constructor(
     private readonly clock: Clock,
     private readonly hooks: PodWorkerHooks,
     private readonly resyncMs = WORKER_RESYNC_MS,
-  ) {}
+    initial?: ContainerState,
+  ) {
+    if (initial) this.state = initial;
+    this.announced = initial !== undefined;
+  }
 
   get current(): ContainerState {
     return this.state;
@@ -37,7 +42,10 @@ export class PodWorker {
 
   /** Starts syncing (again, after a kubelet restart) unless the container already runs. */
   start(): void {
-    if (this.state.phase === "creating") this.hooks.onState(this.state);
+    if (!this.announced) {
+      this.announced = true;
+      this.hooks.onState(this.state);
+    }
     if (this.state.phase === "running" || this.loop) return;
     this.loop = this.run().finally(() => (this.loop = undefined));
   }

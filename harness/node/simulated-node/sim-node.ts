@@ -1,0 +1,201 @@
+/**
+ * The simulated node: a CRI image service over the real registry (through Toxiproxy and the
+ * gate), the kubelet's image manager (upstream policies) or a proposed policy's flow, and one
+ * pod worker per pod. Everything it sees goes onto the run's timeline.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../../support/clock.js";
+import { errorMessage } from "../../support/errors.js";
+import type { Timeline } from "../../observe/timeline.js";
+import type { PolicyDefinition } from "../../policy/policy-definition.js";
+import type { FixtureImage } from "../../registry/fixtures/types.js";
+import type { Scenario } from "../../scenario/types.js";
+import { REGISTRY_HOST, type NodeUnderTest, type PodRequest } from "../node-under-test.js";
+import type { AuthConfig, ImageRecord, ImageService } from "../sim/cri.js";
+import { CriImageService } from "../sim/image-service/cri-image-service.js";
+import { preloadImage } from "../sim/image-service/preload-image.js";
+import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet-parts.js";
+import { PodWorker, type EnsureResult } from "./pod-worker.js";
+import { ensureWithProposedPolicy } from "./proposed-policy-flow.js";
+import { VerificationLog } from "./verification-log.js";
+
+export interface SimNodeOptions {
+  clock: Clock;
+  timeline: Timeline;
+  scenario: Scenario;
+  policies: Map<string, PolicyDefinition>;
+  nodeName: string;
+  nodeDir: string;
+  /** Where the registry host resolves to: the environment's Toxiproxy listener. */
+  endpoint: string;
+  fixture: (variant: string) => FixtureImage;
+}
+
+interface PodEntry {
+  pod: SimPod;
+  policy: string;
+  worker: PodWorker;
+}
+
+export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
+  mkdirSync(options.nodeDir, { recursive: true });
+  const images = new CriImageService({
+    nodeName: options.nodeName,
+    storeDir: join(options.nodeDir, "containerd"),
+    hosts: { [REGISTRY_HOST]: options.endpoint },
+    clock: options.clock,
+  });
+  for (const name of options.scenario.node.preloaded) {
+    const image = options.scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
+    if (!image) continue;
+    await preloadImage(images, `${REGISTRY_HOST}/${image.repo}:${image.tag}`, options.fixture(image.variant));
+  }
+  return new SimNode(options, images);
+}
+
+export class SimNode implements NodeUnderTest {
+  readonly backend = "sim";
+  readonly clock: Clock;
+  private kubelet: Kubelet;
+  private readonly pods = new Map<string, PodEntry>();
+  private readonly verification: VerificationLog;
+  private podCount = 0;
+
+  constructor(
+    private readonly options: SimNodeOptions,
+    private readonly images: CriImageService,
+  ) {
+    this.clock = options.clock;
+    this.verification = new VerificationLog(join(options.nodeDir, "pullcheck-verified.json"));
+    this.kubelet = this.startKubelet();
+  }
+
+  async createPod(request: PodRequest): Promise<void> {
+    this.podCount++;
+    const pod: SimPod = {
+      name: request.name,
+      namespace: "default",
+      uid: `${request.name}-uid-${this.podCount}`,
+      containerName: "app",
+      image: request.image,
+      pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default" }] : [],
+    };
+    const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
+    const worker = new PodWorker(this.clock, {
+      syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
+      onState: (state) => this.options.timeline.add({ kind: "status", at: this.clock.now(), pod: pod.name, state }),
+      onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${pod.name} sync crashed: ${errorMessage(error)}` }),
+    });
+    this.pods.set(pod.name, { pod, policy, worker });
+    worker.start();
+  }
+
+  async deletePod(name: string): Promise<void> {
+    const entry = this.pods.get(name);
+    this.pods.delete(name);
+    await entry?.worker.stop();
+  }
+
+  async removeImage(image: string): Promise<void> {
+    await this.images.removeImage(image);
+  }
+
+  async restartKubelet(): Promise<void> {
+    for (const entry of this.pods.values()) await entry.worker.stop();
+    this.kubelet = this.startKubelet();
+    for (const [name, entry] of this.pods) {
+      const worker = new PodWorker(this.clock, {
+        syncOnce: (signal, onProgress) => this.sync(entry.pod, entry.policy, signal, onProgress),
+        onState: (state) => this.options.timeline.add({ kind: "status", at: this.clock.now(), pod: name, state }),
+        onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${name} sync crashed: ${errorMessage(error)}` }),
+      }, undefined, entry.worker.current);
+      this.pods.set(name, { ...entry, worker });
+      worker.start();
+    }
+  }
+
+  contentVerified(_pod: string, imageID: string): boolean | undefined {
+    return this.images.store.verifiesSync?.(imageID.slice(imageID.indexOf("@") + 1));
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.pods.values()) await entry.worker.stop();
+    this.pods.clear();
+  }
+
+  private startKubelet(): Kubelet {
+    return createKubelet({
+      clock: this.clock,
+      images: this.images,
+      config: this.options.scenario.node.config,
+      rootDir: join(this.options.nodeDir, "kubelet"),
+      onEvent: (podName, type, reason, message) =>
+        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: podName, type, reason, message }),
+    });
+  }
+
+  private async sync(pod: SimPod, policyName: string, signal: AbortSignal, onProgress: () => void): Promise<EnsureResult> {
+    const images = withProgress(this.images, pod, signal, onProgress);
+    const policy = this.options.policies.get(policyName);
+    const defaulted = this.kubelet.applyDefaultImageTag(pod);
+    let result: EnsureResult;
+    if ("error" in defaulted) result = defaulted;
+    else if (policy?.kind === "proposed") {
+      const auth = this.kubelet.credentialsFor(pod);
+      result = await ensureWithProposedPolicy(policy, defaulted.image, `${pod.uid}_${pod.image}`, {
+        clock: this.clock,
+        images,
+        verification: this.verification,
+        event: (type, reason, message) => this.kubelet.event(pod, type, reason, message),
+        backOff: this.kubelet.backOff,
+        previousErrors: this.kubelet.previousErrors,
+        podMayUse: (image, imageRef) => this.kubelet.podMayUse(pod, image, imageRef),
+        recordPulled: (image, imageRef, used) => this.kubelet.recordPulled(pod, image, imageRef, used),
+        auth,
+        imageIdOf: (record) => imageIdOf(record, defaulted.image),
+        signal,
+        onProgress,
+      });
+    } else {
+      const ensured = await this.kubelet.ensureImageExists(pod, policyName, images);
+      if ("error" in ensured) result = ensured;
+      else {
+        const record = await this.images.imageStatus(defaulted.image);
+        if (record) this.verification.confirmed(defaulted.image, this.clock.now());
+        result = { imageID: record ? imageIdOf(record, defaulted.image) : ensured.imageRef };
+      }
+    }
+    // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"
+    // (pkg/kubelet/kuberuntime/kuberuntime_container.go).
+    if ("error" in result) this.kubelet.event(pod, "Warning", "Failed", `Error: ${result.error.reason}`);
+    return result;
+  }
+}
+
+/** containerd reports a container's imageID as the repo digest of what it was started from. */
+function imageIdOf(record: ImageRecord, image: string): string {
+  const repo = image.replace(/(@sha256:[0-9a-f]+)$/, "").replace(/:[^/:]+$/, "");
+  return record.repoDigests.find((d) => d.startsWith(`${repo}@`)) ?? record.repoDigests[0] ?? record.id;
+}
+
+/** The image service as one pod's sync sees it: its pulls report progress and can be cancelled. */
+function withProgress(images: ImageService, pod: SimPod, signal: AbortSignal, onProgress: () => void): ImageService {
+  const requester = `pod/${pod.namespace}/${pod.name}`;
+  return {
+    imageStatus: (image) => images.imageStatus(image),
+    listImages: () => images.listImages(),
+    removeImage: (image) => images.removeImage(image),
+    pullImage: (image: string, auth: AuthConfig | undefined, options = {}) =>
+      images.pullImage(image, auth, { ...options, signal: options.signal ?? signal, onProgress: chain(options.onProgress, onProgress), requester }),
+    resolveDigest: (image: string, auth: AuthConfig | undefined, options = {}) =>
+      images.resolveDigest(image, auth, { ...options, signal: options.signal ?? signal, onProgress: chain(options.onProgress, onProgress), requester }),
+  };
+}
+
+function chain(first: (() => void) | undefined, second: () => void): () => void {
+  return () => {
+    first?.();
+    second();
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Starts what every test of a run shares (the environment: registry, Toxiproxy, gate) and binds
+ * the fixtures, the policies and the node factory into a RunWorld. Closed once, after all tests.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { startEnvironment } from "../environment/environment.js";
+import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
+import type { PolicyDefinition } from "../policy/policy-definition.js";
+import { createSimNode } from "../node/simulated-node/sim-node.js";
+import { defaultPullPolicy } from "../node/simulated-node/kubelet-parts.js";
+import { REPO_ROOT, type RunConfig } from "./run-config.js";
+import type { NodeOptions, RunEnvironment, RunWorld } from "./run-world.js";
+import { gateEntryToObservation } from "./gate-entry.js";
+
+export interface StartedRunWorld extends RunWorld {
+  close(): Promise<void>;
+}
+
+export async function startRunWorld(policies: PolicyDefinition[], config: RunConfig): Promise<StartedRunWorld> {
+  const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain });
+  const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
+  const knownDigests = new Set<string>();
+  for (const variant of FIXTURE_VARIANTS) {
+    if (variant === "fat") continue;
+    const fixture = getFixture(variant);
+    knownDigests.add(fixture.digest);
+  }
+  let nodeCount = 0;
+  const policyMap = new Map(policies.map((p) => [p.name, p]));
+  const world: StartedRunWorld = {
+    environment: environment as unknown as RunEnvironment,
+    policies: policyMap,
+    knownDigests,
+    fixture(variant) {
+      const fixture = getFixture(variant);
+      knownDigests.add(fixture.digest);
+      return fixture;
+    },
+    digestOf: (variant) => getFixture(variant).digest,
+    variantOf: (digest) => variantOfDigest(digest),
+    effectivePolicy: (image, imagePullPolicy) => imagePullPolicy ?? defaultPullPolicy(image),
+    async createNode(options: NodeOptions) {
+      nodeCount++;
+      return await createSimNode({
+        ...options,
+        nodeName: `node-${nodeCount}`,
+        nodeDir: join(nodesRoot, `node-${nodeCount}`),
+        endpoint: environment.endpoint,
+        fixture: (variant) => getFixture(variant),
+      });
+    },
+    toRequestObservation: gateEntryToObservation,
+    async close() {
+      try {
+        await environment.close();
+      } finally {
+        rmSync(nodesRoot, { recursive: true, force: true });
+      }
+    },
+  };
+  return world;
+}

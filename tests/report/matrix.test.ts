@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { ScenarioRunResult } from "../../harness/assert/outcome-result.js";
+import { buildMatrix, renderMatrixMarkdown } from "../../harness/report/matrix.js";
+
+function result(scenario: string, policy: string, actual: string, verdict: "passed" | "failed" | "unspecified", backend = "sim"): ScenarioRunResult {
+  return {
+    scenario,
+    group: scenario.split("/")[0]!,
+    policy,
+    backend,
+    expects: [{ stepIndex: 3, pod: "probe", expected: verdict === "unspecified" ? undefined : "running v1", actual, verdict, reasons: [], finalState: undefined }],
+    invariants: policy === "PullWithFallback" ? [{ id: "S3", title: "", verdict: "expectedViolation", details: [] }] : [],
+    realDurationMs: 1,
+    virtualDurationMs: 1,
+  };
+}
+
+describe("buildMatrix", () => {
+  it("should lay out scenarios × policies with the verdict and the actual outcome", () => {
+    const matrix = buildMatrix(
+      [result("outage/a", "Always", "waiting ImagePullBackOff", "failed"), result("outage/a", "PullWithFallback", "running v1", "passed"), result("outage/a", "Mine", "running v1", "unspecified")],
+      ["Always", "IfNotPresent", "PullWithFallback", "Mine"],
+    );
+    expect(matrix.columns.map((c) => c.policy)).toEqual(["Always", "PullWithFallback", "Mine"]);
+    const markdown = renderMatrixMarkdown(matrix);
+    expect(markdown).toContain("| outage/a | ❌ waiting ImagePullBackOff (expected running v1) | ✅ running v1 ⚑S3 | ❔ running v1 |");
+  });
+
+  it("should list every cell where two backends disagree", () => {
+    const matrix = buildMatrix([result("a/b", "Always", "running v1", "passed", "sim"), result("a/b", "Always", "waiting ErrImagePull", "failed", "kind")], ["Always"]);
+    expect(matrix.disagreements).toEqual([{ scenario: "a/b", policy: "Always", outcomes: { sim: "running v1", kind: "waiting ErrImagePull" } }]);
+  });
+});
