@@ -25,6 +25,8 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Called whenever the pull moves forward (bytes received), so a virtual clock knows it is busy. */
   onProgress?: () => void;
+  /** Who asks, appended to the User-Agent (e.g. "pod/default/probe") so the gate's log can attribute requests. */
+  requester?: string;
 }
 
 export interface ResolveOptions extends PullOptions {

@@ -1,0 +1,143 @@
+/**
+ * A node's content-addressed blob store on disk: `<dir>/blobs/sha256/<hex>`. Writers stream into
+ * `<dir>/ingest/<random>` and commit by rename, so a blob file exists only whole.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { BlobWriter } from "../../../registry/oci/blob-fetcher.js";
+import { DIGEST_PATTERN } from "../../../registry/oci/descriptor.js";
+
+export class ContentStore {
+  constructor(readonly dir: string) {}
+
+  blobPath(digest: string): string {
+    if (!DIGEST_PATTERN.test(digest)) throw new Error(`not a sha256 digest: ${digest}`);
+    return path.join(this.dir, "blobs", "sha256", digest.slice("sha256:".length));
+  }
+
+  async has(digest: string): Promise<boolean> {
+    try {
+      return (await stat(this.blobPath(digest))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  read(digest: string): Promise<Buffer> {
+    return readFile(this.blobPath(digest));
+  }
+
+  /** Every stored digest. */
+  async list(): Promise<string[]> {
+    const names = await readdir(path.join(this.dir, "blobs", "sha256")).catch(() => [] as string[]);
+    return names.filter((name) => /^[a-f0-9]{64}$/.test(name)).map((hex) => `sha256:${hex}`).sort();
+  }
+
+  async delete(digest: string): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  /** Re-hashes a stored blob: false when it is missing or its bytes no longer match. */
+  async verify(digest: string): Promise<boolean> {
+    try {
+      const bytes = await this.read(digest);
+      return `sha256:${createHash("sha256").update(bytes).digest("hex")}` === digest;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the content tree under `digest` is whole and unaltered: that blob, and for a manifest
+   * its config and layers, for an index each child manifest stored here (at least one).
+   * Synchronous, for checks made between two observations.
+   */
+  verifiesSync(digest: string): boolean {
+    const bytes = this.readVerifiedSync(digest);
+    if (!bytes) return false;
+    let doc: { manifests?: unknown; config?: { digest?: unknown }; layers?: unknown };
+    try {
+      doc = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      return true; // not a manifest: a blob that verified
+    }
+    const digests = (list: unknown) => (Array.isArray(list) ? list.map((d: { digest?: unknown }) => String(d?.digest)) : []);
+    if (Array.isArray(doc?.manifests)) {
+      const present = digests(doc.manifests).filter((child) => DIGEST_PATTERN.test(child) && existsSync(this.blobPath(child)));
+      return present.length > 0 && present.every((child) => this.verifiesSync(child));
+    }
+    if (doc?.config && Array.isArray(doc.layers)) {
+      return [String(doc.config.digest), ...digests(doc.layers)].every((blob) => this.readVerifiedSync(blob) !== undefined);
+    }
+    return true;
+  }
+
+  private readVerifiedSync(digest: string): Buffer | undefined {
+    try {
+      const bytes = readFileSync(this.blobPath(digest));
+      return `sha256:${createHash("sha256").update(bytes).digest("hex")}` === digest ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores bytes known in full; refuses bytes that do not match the digest. */
+  async put(digest: string, bytes: Buffer): Promise<void> {
+    const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (actual !== digest) throw new Error(`content ${actual} does not match ${digest}`);
+    if (await this.has(digest)) return;
+    const writer = await this.openWriter();
+    await writer.write(bytes);
+    await writer.commit(digest);
+  }
+
+  async openWriter(): Promise<BlobWriter> {
+    const ingest = path.join(this.dir, "ingest");
+    await mkdir(ingest, { recursive: true });
+    const file = path.join(ingest, randomUUID());
+    const handle = await open(file, "wx");
+    return new IngestWriter(this, file, handle);
+  }
+}
+
+class IngestWriter implements BlobWriter {
+  private closed = false;
+
+  constructor(
+    private readonly store: ContentStore,
+    private readonly file: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    await this.handle.write(chunk);
+  }
+
+  async commit(digest: string): Promise<void> {
+    await this.close();
+    const target = this.store.blobPath(digest);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(this.file, target);
+  }
+
+  async abort(): Promise<void> {
+    await this.close();
+    await rm(this.file, { force: true });
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+}
+
+/** Writes a small file atomically (temp file + rename). */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, file);
+}

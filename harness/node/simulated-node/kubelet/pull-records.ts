@@ -1,0 +1,157 @@
+/**
+ * KEP-2535 "Ensure Secret Pulled Images": pull intents and pulled records on disk, and
+ * MustAttemptImagePull (pkg/kubelet/images/pullmanager/image_pull_manager.go): whether a pod
+ * may use an image already on the node without a pull, given the credentials it presents.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseReference } from "./image-reference.js";
+
+export type VerificationPolicy = "NeverVerify" | "NeverVerifyPreloadedImages" | "NeverVerifyAllowlistedImages" | "AlwaysVerify";
+
+export interface SecretCoordinates {
+  uid: string;
+  namespace: string;
+  name: string;
+  credentialHash: string;
+}
+
+interface Credentials {
+  kubernetesSecrets?: SecretCoordinates[];
+  nodePodsAccessible?: boolean;
+}
+
+interface PulledRecord {
+  kind: "ImagePulledRecord";
+  apiVersion: "kubelet.config.k8s.io/v1beta1";
+  lastUpdatedTime: string;
+  imageRef: string;
+  credentialMapping: Record<string, Credentials>;
+}
+
+export class PullRecords {
+  private readonly pulling: string;
+  private readonly pulled: string;
+  private readonly intents = new Map<string, number>();
+
+  constructor(
+    root: string,
+    private readonly policy: VerificationPolicy,
+    private readonly allowlist: string[],
+    private readonly now: () => number,
+  ) {
+    this.pulling = join(root, "image_manager", "pulling");
+    this.pulled = join(root, "image_manager", "pulled");
+    mkdirSync(this.pulling, { recursive: true, mode: 0o700 });
+    mkdirSync(this.pulled, { recursive: true, mode: 0o700 });
+  }
+
+  recordPullIntent(image: string): void {
+    this.intents.set(image, (this.intents.get(image) ?? 0) + 1);
+    write(join(this.pulling, fileName(image)), { kind: "ImagePullIntent", apiVersion: "kubelet.config.k8s.io/v1beta1", image });
+  }
+
+  /** A successful pull; `secret` undefined means anonymous or node credentials: any pod may use it. */
+  recordImagePulled(image: string, imageRef: string, secret: SecretCoordinates | undefined): void {
+    const file = join(this.pulled, fileName(imageRef));
+    const record = read<PulledRecord>(file) ?? { kind: "ImagePulledRecord", apiVersion: "kubelet.config.k8s.io/v1beta1", lastUpdatedTime: "", imageRef, credentialMapping: {} };
+    const key = repositoryKey(image);
+    const entry = record.credentialMapping[key] ?? {};
+    if (!secret) record.credentialMapping[key] = { nodePodsAccessible: true };
+    else if (!entry.nodePodsAccessible) record.credentialMapping[key] = { kubernetesSecrets: merge(entry.kubernetesSecrets ?? [], secret) };
+    record.lastUpdatedTime = new Date(this.now()).toISOString();
+    write(file, record);
+    this.dropIntent(image);
+  }
+
+  recordImagePullFailed(image: string): void {
+    this.dropIntent(image);
+  }
+
+  /** MustAttemptImagePull, steps 1–10 of the reference (§4.4). */
+  mustAttemptImagePull(image: string, imageRef: string, podSecrets: SecretCoordinates[]): boolean {
+    if (!imageRef) return true;
+    const file = join(this.pulled, fileName(imageRef));
+    const record = read<PulledRecord>(file);
+    const pulledByKubelet = record !== undefined || (this.intents.get(image) ?? 0) > 0 || existsSync(join(this.pulling, fileName(image)));
+    if (!this.requiresVerification(image, pulledByKubelet)) return false;
+    if (!record) return true;
+    const entry = record.credentialMapping[repositoryKey(image)];
+    if (!entry) return true;
+    if (entry.nodePodsAccessible) return false;
+    const cached = entry.kubernetesSecrets ?? [];
+    for (const secret of podSecrets) {
+      const match = cached.find((c) => (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) || (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name));
+      if (match) {
+        // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
+        if (cached.length < 100) {
+          record.credentialMapping[repositoryKey(image)] = { kubernetesSecrets: merge(cached, secret) };
+          write(file, record);
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private requiresVerification(image: string, pulledByKubelet: boolean): boolean {
+    switch (this.policy) {
+      case "NeverVerify":
+        return false;
+      case "AlwaysVerify":
+        return true;
+      case "NeverVerifyPreloadedImages":
+        return pulledByKubelet;
+      case "NeverVerifyAllowlistedImages":
+        return !this.allowlisted(image);
+    }
+  }
+
+  private allowlisted(image: string): boolean {
+    const repository = repositoryKey(image);
+    return this.allowlist.some((pattern) => (pattern.endsWith("/*") ? repository.startsWith(pattern.slice(0, -1)) : repository === pattern));
+  }
+
+  private dropIntent(image: string): void {
+    const count = (this.intents.get(image) ?? 1) - 1;
+    if (count > 0) return void this.intents.set(image, count);
+    this.intents.delete(image);
+    rmSync(join(this.pulling, fileName(image)), { force: true });
+  }
+}
+
+export function credentialHash(username: string, password: string): string {
+  return createHash("sha256").update(JSON.stringify({ auths: { username, password } })).digest("hex");
+}
+
+/** The record's credential key: the image without tag or digest, normalized. */
+function repositoryKey(image: string): string {
+  try {
+    return parseReference(image).repository;
+  } catch {
+    return image;
+  }
+}
+
+function merge(list: SecretCoordinates[], secret: SecretCoordinates): SecretCoordinates[] {
+  const others = list.filter((s) => !(s.uid === secret.uid && s.namespace === secret.namespace && s.name === secret.name));
+  return [...others, secret].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.uid.localeCompare(b.uid));
+}
+
+function fileName(key: string): string {
+  return `sha256-${createHash("sha256").update(key).digest("hex")}`;
+}
+
+function read<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function write(file: string, value: unknown): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(value), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}

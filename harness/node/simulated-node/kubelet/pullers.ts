@@ -1,0 +1,64 @@
+/**
+ * How pulls reach the runtime (pkg/kubelet/images/puller.go): one at a time in FIFO order
+ * (serializeImagePulls, the default), or in parallel up to maxParallelImagePulls; behind a
+ * non-blocking token bucket when registryPullQPS > 0 (a pull with no token fails at once with
+ * "pull QPS exceeded").
+ */
+import type { Clock } from "../../../support/clock.js";
+
+export interface PullerConfig {
+  serializeImagePulls: boolean;
+  maxParallelImagePulls: number | undefined;
+  registryPullQPS: number;
+  registryBurst: number;
+}
+
+export class Puller {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private tokens: number;
+  private lastRefill: number;
+
+  constructor(
+    private readonly config: PullerConfig,
+    private readonly clock: Clock,
+  ) {
+    this.tokens = config.registryBurst;
+    this.lastRefill = clock.now();
+  }
+
+  /** Runs one pull when a slot is free; the QPS check happens when it reaches the runtime. */
+  async pull<T>(run: () => Promise<T>): Promise<T> {
+    const limit = this.config.serializeImagePulls ? 1 : (this.config.maxParallelImagePulls ?? Infinity);
+    if (this.active >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      if (!this.tryAccept()) throw new Error("pull QPS exceeded");
+      return await run();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private tryAccept(): boolean {
+    if (this.config.registryPullQPS <= 0) return true;
+    const now = this.clock.now();
+    this.tokens = Math.min(this.config.registryBurst, this.tokens + ((now - this.lastRefill) / 1000) * this.config.registryPullQPS);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export function validatePullerConfig(config: PullerConfig): string[] {
+  const errors: string[] = [];
+  if (config.maxParallelImagePulls !== undefined && config.maxParallelImagePulls < 1) {
+    errors.push(`invalid configuration: maxParallelImagePulls ${config.maxParallelImagePulls} must be a positive number`);
+  }
+  if (config.serializeImagePulls && config.maxParallelImagePulls !== undefined && config.maxParallelImagePulls > 1) {
+    errors.push("invalid configuration: maxParallelImagePulls cannot be larger than 1 unless SerializeImagePulls (--serialize-image-pulls) is set to false");
+  }
+  return errors;
+}
