@@ -4,8 +4,26 @@ import type { ContainerState, Observation, ObservationKind, ObservationOf } from
 export class Timeline {
   private readonly entries: Observation[] = [];
   private waiters: Array<() => void> = [];
+  private feeder: (() => void) | undefined;
+  private feeding = false;
+
+  /**
+   * Sets a source of observations that happen outside the node (the registry's access log): it
+   * is drained before every new observation, so the timeline keeps the order things happened in.
+   */
+  feedFrom(feeder: () => void): void {
+    this.feeder = feeder;
+  }
 
   add(observation: Observation): void {
+    if (this.feeder && !this.feeding) {
+      this.feeding = true;
+      try {
+        this.feeder();
+      } finally {
+        this.feeding = false;
+      }
+    }
     this.entries.push(observation);
     const waiters = this.waiters;
     this.waiters = [];

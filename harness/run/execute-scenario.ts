@@ -38,6 +38,7 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
   const state = new RunState(scenario, policy, world, timeline);
   await world.environment.reset();
   await state.prepareRegistry();
+  timeline.feedFrom(() => state.refreshRequests(clock.now()));
   const node = await world.createNode({ clock, timeline, scenario, policies: world.policies });
   const expects: ExpectResult[] = [];
   try {
@@ -103,6 +104,7 @@ class RunState {
       case "run": {
         const image = podImage(step.image.raw, (v) => this.world.digestOf(v));
         const imagePullPolicy = step.policy === "default" ? undefined : (step.policy ?? this.policy.name);
+        // `secret: USER` holds the password USER has, or had: a revoked user's secret keeps it.
         const secret = step.secret ? { user: step.secret.user, password: step.secret.password ?? this.users.get(step.secret.user) ?? "" } : undefined;
         this.pods.push({ name: step.pod, policy: this.world.effectivePolicy(image, imagePullPolicy), ...(secret ? { secret } : {}), runIndex: this.timeline.length });
         await node.createPod({
@@ -135,7 +137,6 @@ class RunState {
         return undefined;
       case "revoke":
         await env.admin.revoke(step.user);
-        this.users.delete(step.user);
         return undefined;
       case "fault":
         await env.faults.apply(step.fault);

@@ -80,6 +80,8 @@ export interface VirtualClockOptions {
 
 export const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
 export const DEFAULT_STALL_AFTER_MS = 1_000;
+/** Real time a timer's consequences get before the clock may jump again (see fireDue). */
+const FIRE_GRACE_MS = 100;
 
 export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
@@ -184,8 +186,16 @@ export class VirtualClock implements Clock {
 
   private fireDue(): void {
     const now = this.now();
+    let fired = false;
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
       this.timers.shift()!.resolve();
+      fired = true;
+    }
+    // What a timer sets off (an aborted request, a retry) runs on real I/O callbacks: give every
+    // open activity a short grace before the clock may jump again, so it is not overtaken.
+    if (fired) {
+      const grace = realNow() - this.stallAfterMs + Math.min(FIRE_GRACE_MS, this.stallAfterMs);
+      for (const activity of this.activities) activity.lastProgressReal = Math.max(activity.lastProgressReal, grace);
     }
   }
 }

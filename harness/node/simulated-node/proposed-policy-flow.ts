@@ -59,6 +59,8 @@ export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: st
   }
   ctx.previousErrors.delete(backOffKey);
 
+  // The registry contact starts here, as the kubelet's pull does: the same Pulling event.
+  ctx.event("Normal", "Pulling", `Pulling image ${q(image)}`);
   const resolved = await resolveWithAttempts(policy, image, stored, ctx);
   const afterResolve = decideAfterResolve(policy, cache, resolved.ok ? { ok: true, digestUnchanged: resolved.unchanged } : { ok: false, failureClass: resolved.error.failureClass });
   if (afterResolve === "useCached") {
@@ -69,7 +71,6 @@ export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: st
   if (afterResolve === "fallback" && !resolved.ok) return fallBack(image, stored!, resolved.error, ctx);
   if (afterResolve === "fail" && !resolved.ok) return fail(image, backOffKey, resolved.error, ctx);
 
-  ctx.event("Normal", "Pulling", `Pulling image ${q(image)}`);
   const started = ctx.clock.now();
   try {
     const imageRef = await ctx.images.pullImage(image, ctx.auth, { signal: ctx.signal, onProgress: ctx.onProgress });

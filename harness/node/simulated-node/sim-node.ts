@@ -60,6 +60,8 @@ export class SimNode implements NodeUnderTest {
   private kubelet: Kubelet;
   private readonly pods = new Map<string, PodEntry>();
   private readonly verification: VerificationLog;
+  /** Whether the content a container was started from verified at that moment (pod/imageID → ok). */
+  private readonly startedVerified = new Map<string, boolean>();
   private podCount = 0;
 
   constructor(
@@ -115,8 +117,8 @@ export class SimNode implements NodeUnderTest {
     }
   }
 
-  contentVerified(_pod: string, imageID: string): boolean | undefined {
-    return this.images.store.verifiesSync?.(imageID.slice(imageID.indexOf("@") + 1));
+  contentVerified(pod: string, imageID: string): boolean | undefined {
+    return this.startedVerified.get(`${pod}/${imageID}`);
   }
 
   async close(): Promise<void> {
@@ -169,6 +171,7 @@ export class SimNode implements NodeUnderTest {
     // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"
     // (pkg/kubelet/kuberuntime/kuberuntime_container.go).
     if ("error" in result) this.kubelet.event(pod, "Warning", "Failed", `Error: ${result.error.reason}`);
+    else this.startedVerified.set(`${pod.name}/${result.imageID}`, this.images.store.verifiesSync(result.imageID.slice(result.imageID.indexOf("@") + 1)));
     return result;
   }
 }

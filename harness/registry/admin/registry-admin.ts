@@ -14,6 +14,8 @@ export const ADMIN_USER = "pullcheck-admin";
 export class RegistryAdmin {
   private readonly users = new Map<string, string>();
   private readonly backups = new Map<string, string>();
+  /** Once a scenario has had users the registry stays private, even when the last one is revoked. */
+  private requiresAuth = false;
 
   constructor(
     private readonly registry: RegistryProcess,
@@ -62,6 +64,7 @@ export class RegistryAdmin {
 
   async grant(user: string, password: string): Promise<void> {
     this.users.set(user, password);
+    this.requiresAuth = true;
     await this.applyUsers();
   }
 
@@ -74,22 +77,23 @@ export class RegistryAdmin {
   clear(): void {
     this.users.clear();
     this.backups.clear();
+    this.requiresAuth = false;
     rmSync(this.backupRoot, { recursive: true, force: true });
   }
 
   get hasUsers(): boolean {
-    return this.users.size > 0;
+    return this.requiresAuth;
   }
 
   /** The registry reads its htpasswd file at start, so a change of users is a restart. */
   async applyUsers(): Promise<void> {
     const all = new Map(this.users);
-    if (all.size > 0) all.set(ADMIN_USER, this.adminPassword);
+    if (this.requiresAuth) all.set(ADMIN_USER, this.adminPassword);
     await this.registry.setUsers(all);
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const auth: Record<string, string> = this.users.size > 0 ? { authorization: `Basic ${Buffer.from(`${ADMIN_USER}:${this.adminPassword}`).toString("base64")}` } : {};
+    const auth: Record<string, string> = this.requiresAuth ? { authorization: `Basic ${Buffer.from(`${ADMIN_USER}:${this.adminPassword}`).toString("base64")}` } : {};
     return { "user-agent": "pullcheck-admin", ...auth, ...extra };
   }
 
