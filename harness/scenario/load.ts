@@ -67,7 +67,7 @@ export function loadScenarioFile(file: string, context: ValidationContext, probl
   const top = check.mapping(doc.toJS(), [], TOP, "a scenario file");
   if (!top) return undefined;
   if (top.apiVersion !== "pullcheck/v1alpha1") check.problem(["apiVersion"], `apiVersion must be pullcheck/v1alpha1, not ${describe(top.apiVersion)}`, "this version of pullcheck reads pullcheck/v1alpha1");
-  if (top.kind !== "Scenario") check.problem(["kind"], `kind must be Scenario, not ${describe(top.kind)}`);
+  if (top.kind !== "Scenario") check.problem(["kind"], `kind must be Scenario, not ${describe(top.kind)}`, "write kind: Scenario");
   const metadata = top.metadata === undefined ? {} : check.mapping(top.metadata, ["metadata"], METADATA, "metadata");
   const spec = check.mapping(top.spec, ["spec"], SPEC, "spec");
   if (!spec || !metadata) return undefined;
@@ -135,7 +135,7 @@ function parseNodeConfig(value: unknown, check: Checker): NodeConfig {
   if (!raw) return config;
   if (raw.serializeImagePulls !== undefined) {
     if (typeof raw.serializeImagePulls === "boolean") config.serializeImagePulls = raw.serializeImagePulls;
-    else check.problem([...path, "serializeImagePulls"], `must be true or false, not ${describe(raw.serializeImagePulls)}`);
+    else check.problem([...path, "serializeImagePulls"], `must be true or false, not ${describe(raw.serializeImagePulls)}`, "write true or false");
   }
   for (const [key, min] of [["maxParallelImagePulls", 1], ["registryBurst", 0]] as const) {
     if (raw[key] !== undefined) {
@@ -145,7 +145,7 @@ function parseNodeConfig(value: unknown, check: Checker): NodeConfig {
   }
   if (raw.registryPullQPS !== undefined) {
     if (typeof raw.registryPullQPS === "number" && raw.registryPullQPS >= 0) config.registryPullQPS = raw.registryPullQPS;
-    else check.problem([...path, "registryPullQPS"], `must be a number ≥ 0, not ${describe(raw.registryPullQPS)}`);
+    else check.problem([...path, "registryPullQPS"], `must be a number ≥ 0, not ${describe(raw.registryPullQPS)}`, "0 means no limit; the kubelet's default is 5");
   }
   if (raw.imagePullCredentialsVerificationPolicy !== undefined) {
     const policy = check.oneOf(raw.imagePullCredentialsVerificationPolicy, [...path, "imagePullCredentialsVerificationPolicy"], CREDENTIAL_POLICIES, "imagePullCredentialsVerificationPolicy");
@@ -160,7 +160,7 @@ function parseNodeConfig(value: unknown, check: Checker): NodeConfig {
     const out: Record<string, boolean> = {};
     for (const [gate, on] of Object.entries(gates ?? {})) {
       if (typeof on === "boolean") out[gate] = on;
-      else check.problem([...path, "featureGates", gate], `must be true or false, not ${describe(on)}`);
+      else check.problem([...path, "featureGates", gate], `must be true or false, not ${describe(on)}`, "write true or false");
     }
     config.featureGates = out;
   }

@@ -64,7 +64,7 @@ function parseBody(kind: string, body: unknown, at: Path, check: Checker, state:
     case "untag": {
       const text = check.string(body, at, "untag");
       const match = text ? /^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9._-]*)$/.exec(text) : null;
-      if (text && !match) check.problem(at, `untag needs "repo:tag", not ${JSON.stringify(text)}`);
+      if (text && !match) check.problem(at, `untag needs "repo:tag", not ${JSON.stringify(text)}`, "for example untag: app:latest");
       return match ? { kind, repo: match[1]!, tag: match[2]! } : undefined;
     }
     case "backup": {
