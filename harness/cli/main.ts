@@ -25,7 +25,8 @@ options (run, list):
   --backend NAME     sim (default); kind is planned
   --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
   --retain           keep the environment running afterwards and print where it is
-  --report           build the report after the run`;
+  --report           build the report after the run
+  --output DIR       write results to DIR/results and DIR/allure-results instead of the repository`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -78,6 +79,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         scenario: { type: "string" },
         retain: { type: "boolean" },
         report: { type: "boolean" },
+        output: { type: "string" },
       },
     });
   } catch (error) {
@@ -96,6 +98,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),
     backends,
     retain: values.retain ?? false,
+    ...(values.output ? { resultsDir: resolve(values.output, "results"), allureResultsDir: resolve(values.output, "allure-results") } : {}),
   };
   return { config, scenarioGlob: values.scenario, report: values.report ?? false };
 }

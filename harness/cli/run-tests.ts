@@ -14,7 +14,7 @@ export async function runTests(config: RunConfig): Promise<number> {
     watch: false,
     reporters: [
       onTerminal ? new ProgressReporter() : "default",
-      ["allure-vitest/reporter", { resultsDir: `${REPO_ROOT}/allure-results` }],
+      ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }],
     ],
   });
   const failed = vitest.state.getCountOfFailedTests();

@@ -21,6 +21,8 @@ export interface RunConfig {
   retain: boolean;
   /** Where machine-readable results go (cells of the matrix). */
   resultsDir: string;
+  /** Where the Allure results go. */
+  allureResultsDir: string;
 }
 
 export const REPO_ROOT = resolve(new URL("../..", import.meta.url).pathname);
@@ -34,6 +36,7 @@ export function defaultRunConfig(): RunConfig {
     backends: ["sim"],
     retain: false,
     resultsDir: resolve(REPO_ROOT, "reports", "results"),
+    allureResultsDir: resolve(REPO_ROOT, "allure-results"),
   };
 }
 

@@ -1,0 +1,40 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const EXAMPLE = join(ROOT, "tests", "fixtures", "scenarios", "valid", "format-page-example.yaml");
+const output = mkdtempSync(join(tmpdir(), "pullcheck-cli-test-"));
+afterAll(() => rmSync(output, { recursive: true, force: true }));
+
+function pullcheck(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true", PULLCHECK_RUN: "" }, timeout: 120_000 });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+describe("pullcheck CLI", () => {
+  it("should exit 2 with every problem, and no stack trace, for bad scenario files", () => {
+    const { code, out } = pullcheck("validate", join(ROOT, "tests", "fixtures", "scenarios", "invalid"));
+    expect(code).toBe(2);
+    expect(out).toContain("invalid-unknown-fault.yaml");
+    expect(out).toContain("hint:");
+    expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+  });
+
+  it("should exit 2 for an unknown policy or command", () => {
+    expect(pullcheck("run", EXAMPLE, "--policy", "Sometimes").code).toBe(2);
+    expect(pullcheck("frobnicate").code).toBe(2);
+  });
+
+  it("should run the format page's example verbatim: 0 when the outcomes hold, 1 when one differs", () => {
+    const passing = pullcheck("run", EXAMPLE, "--policy", "IfNotPresent", "--output", output);
+    expect(passing.code, passing.out).toBe(0);
+    // The example's registry is private and its warm pod has no pull secret: Always cannot start it.
+    const failing = pullcheck("run", EXAMPLE, "--policy", "Always", "--output", output);
+    expect(failing.code).toBe(1);
+    expect(failing.out).toContain("ErrImagePull");
+    expect(readdirSync(join(output, "results")).length).toBeGreaterThanOrEqual(2);
+  });
+});
