@@ -35,7 +35,7 @@ export interface InvariantContext {
 }
 
 /** Parses the failure class out of an ImagePullFallback event message. */
-export const FALLBACK_CLASS = /registry check failed \((\w+)\)/;
+export const FALLBACK_CLASS = /registry check failed \((\w+)\)/i;
 
 export function checkInvariants(context: InvariantContext): InvariantResult[] {
   return [checkS1(context), checkS2(context), checkS3(context), checkS4(context), checkS5(context)];

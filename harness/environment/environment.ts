@@ -7,7 +7,7 @@
  * test file and reset between tests; closed (processes stopped, directory removed) on success,
  * failure, and signals — or kept, with its whereabouts printed, when `retain` is set.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -45,6 +45,11 @@ export interface Environment {
 }
 
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
+  for (const binary of ["registry", "toxiproxy-server"]) {
+    if (!existsSync(join(options.toolsDir, binary))) {
+      throw new EnvironmentError(`${binary} is missing from ${options.toolsDir}`, "run `make setup`: it installs the pinned registry and Toxiproxy with go install");
+    }
+  }
   const root = makeRunDir(options.tempRoot ?? tmpdir());
   const removeDir = () => rmSync(root, { recursive: true, force: true });
   const unregisterDir = options.retain ? () => {} : onCleanup(removeDir);
