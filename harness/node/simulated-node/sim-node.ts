@@ -19,6 +19,9 @@ import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./k
 import { PodWorker, type EnsureResult } from "./pod-worker.js";
 import { ensureWithProposedPolicy } from "./proposed-policy-flow.js";
 import { VerificationLog } from "./verification-log.js";
+import { containerStatus, podEvent, stateOf } from "./kubernetes-objects.js";
+import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
+import type { ContainerState } from "../../observe/observation.js";
 
 export interface SimNodeOptions {
   clock: Clock;
@@ -60,6 +63,9 @@ export class SimNode implements NodeUnderTest {
   private kubelet: Kubelet;
   private readonly pods = new Map<string, PodEntry>();
   private readonly verification: VerificationLog;
+  /** Every Event this node's kubelet recorded, as the API server would hold them. */
+  readonly events: CoreV1Event[] = [];
+  private readonly statuses = new Map<string, V1ContainerStatus>();
   /** Whether the content a container was started from verified at that moment (pod/imageID → ok). */
   private readonly startedVerified = new Map<string, boolean>();
   private podCount = 0;
@@ -86,7 +92,7 @@ export class SimNode implements NodeUnderTest {
     const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
     const worker = new PodWorker(this.clock, {
       syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
-      onState: (state) => this.options.timeline.add({ kind: "status", at: this.clock.now(), pod: pod.name, state }),
+      onState: (state) => this.report(pod, state),
       onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${pod.name} sync crashed: ${errorMessage(error)}` }),
     });
     this.pods.set(pod.name, { pod, policy, worker });
@@ -109,7 +115,7 @@ export class SimNode implements NodeUnderTest {
     for (const [name, entry] of this.pods) {
       const worker = new PodWorker(this.clock, {
         syncOnce: (signal, onProgress) => this.sync(entry.pod, entry.policy, signal, onProgress),
-        onState: (state) => this.options.timeline.add({ kind: "status", at: this.clock.now(), pod: name, state }),
+        onState: (state) => this.report(entry.pod, state),
         onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${name} sync crashed: ${errorMessage(error)}` }),
       }, undefined, entry.worker.current);
       this.pods.set(name, { ...entry, worker });
@@ -126,14 +132,30 @@ export class SimNode implements NodeUnderTest {
     this.pods.clear();
   }
 
+  /** The pod's container status as the kubelet would write it into the pod's status. */
+  containerStatus(pod: string): V1ContainerStatus | undefined {
+    return this.statuses.get(pod);
+  }
+
+  private report(pod: SimPod, state: ContainerState): void {
+    const status = containerStatus(pod, state, this.clock.now());
+    this.statuses.set(pod.name, status);
+    this.options.timeline.add({ kind: "status", at: this.clock.now(), pod: pod.name, state: stateOf(status) });
+  }
+
   private startKubelet(): Kubelet {
     return createKubelet({
       clock: this.clock,
       images: this.images,
       config: this.options.scenario.node.config,
       rootDir: join(this.options.nodeDir, "kubelet"),
-      onEvent: (podName, type, reason, message) =>
-        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: podName, type, reason, message }),
+      onEvent: (podName, type, reason, message) => {
+        const pod = this.pods.get(podName)?.pod;
+        if (!pod) return;
+        const event = podEvent(pod, this.options.nodeName, type, reason, message, this.clock.now());
+        this.events.push(event);
+        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: podName, type: event.type!, reason: event.reason!, message: event.message! });
+      },
     });
   }
 
