@@ -11,15 +11,10 @@
 import type { ContainerState, Observation } from "../observe/observation.js";
 import { requestKind } from "../observe/observation.js";
 import type { Timeline } from "../observe/timeline.js";
+import type { Outcome } from "../scenario/types.js";
 
-export interface OutcomeSpec {
-  running?: string;
-  waiting?: string;
-  message?: string;
-  events?: string[];
-  noEvents?: string[];
-  requests?: { manifestHead?: number; manifestGet?: number; blobGet?: number };
-}
+/** What an outcome checks (its window, `within` and `stays`, is the waiting loop's). */
+export type OutcomeSpec = Omit<Outcome, "withinMs" | "staysMs">;
 
 export interface MatchContext {
   timeline: Timeline;

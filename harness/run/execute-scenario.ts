@@ -217,15 +217,8 @@ class RunState {
   }
 }
 
-function toSpec(outcome: Outcome): OutcomeSpec {
-  return {
-    ...(outcome.running !== undefined ? { running: outcome.running } : {}),
-    ...(outcome.waiting !== undefined ? { waiting: outcome.waiting } : {}),
-    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
-    ...(outcome.events ? { events: outcome.events } : {}),
-    ...(outcome.noEvents ? { noEvents: outcome.noEvents } : {}),
-    ...(outcome.requests ? { requests: outcome.requests } : {}),
-  };
+function toSpec({ withinMs: _within, staysMs: _stays, ...checks }: Outcome): OutcomeSpec {
+  return checks;
 }
 
 /** `secret: alice` is one shared secret object; an explicit {user, password} is a secret of its own. */

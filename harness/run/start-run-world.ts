@@ -30,7 +30,7 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
   let nodeCount = 0;
   const policyMap = new Map(policies.map((p) => [p.name, p]));
   const world: StartedRunWorld = {
-    environment: environment as unknown as RunEnvironment,
+    environment,
     policies: policyMap,
     knownDigests,
     fixture(variant) {
