@@ -9,6 +9,7 @@ import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
 import { buildReport, writePolicyDocs } from "./build-report.js";
+import { KUBELET_VERSIONS } from "../node/simulated-node/kubelet/kubelet-version.js";
 
 const USAGE = `usage: pullcheck <command> [options]
 
@@ -26,6 +27,7 @@ options (run, list):
   --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
   --retain           keep the environment running afterwards and print where it is
   --report           build the report after the run
+  --kubelet-version V  reproduce kubelet 1.35 (default), 1.34 (KEP-2535 off) or 1.31 (no precheck)
   --output DIR       write results to DIR/results and DIR/allure-results instead of the repository`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -80,6 +82,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         retain: { type: "boolean" },
         report: { type: "boolean" },
         output: { type: "string" },
+        "kubelet-version": { type: "string" },
       },
     });
   } catch (error) {
@@ -91,6 +94,10 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   for (const backend of backends) {
     if (backend !== "sim") throw new InputError([{ path: "--backend", message: `backend ${backend} is not available in this build`, hint: "use --backend sim" }]);
   }
+  const version = values["kubelet-version"] ?? "1.35";
+  if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
+    throw new InputError([{ path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` }]);
+  }
   const config: RunConfig = {
     ...defaults,
     scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
@@ -98,6 +105,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),
     backends,
     retain: values.retain ?? false,
+    kubeletVersion: version as RunConfig["kubeletVersion"],
     ...(values.output ? { resultsDir: resolve(values.output, "results"), allureResultsDir: resolve(values.output, "allure-results") } : {}),
   };
   return { config, scenarioGlob: values.scenario, report: values.report ?? false };

@@ -15,6 +15,8 @@ export interface RunConfig {
   /** Extra policy definition files. */
   policyFiles: string[];
   backends: string[];
+  /** Kubelet release the simulation reproduces. */
+  kubeletVersion: "1.35" | "1.34" | "1.31";
   /** Only scenarios whose name matches this glob. */
   scenarioGlob?: string;
   /** Keep the environment running after the run and print where it is. */
@@ -34,6 +36,7 @@ export function defaultRunConfig(): RunConfig {
     policies: [],
     policyFiles: [],
     backends: ["sim"],
+    kubeletVersion: "1.35",
     retain: false,
     resultsDir: resolve(REPO_ROOT, "reports", "results"),
     allureResultsDir: resolve(REPO_ROOT, "allure-results"),

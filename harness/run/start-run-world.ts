@@ -49,6 +49,7 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
         nodeDir: join(nodesRoot, `node-${nodeCount}`),
         endpoint: environment.endpoint,
         fixture: (variant) => getFixture(variant),
+        kubeletVersion: config.kubeletVersion,
       });
     },
     toRequestObservation: gateEntryToObservation,

@@ -11,6 +11,7 @@ import { applyDefaultImageTag } from "./kubelet/image-reference.js";
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "./kubelet/image-manager.js";
 import { Puller, validatePullerConfig } from "./kubelet/pullers.js";
 import { PullRecords, credentialHash } from "./kubelet/pull-records.js";
+import { behaviourOf, type KubeletVersion } from "./kubelet/kubelet-version.js";
 
 export { defaultPullPolicy } from "./kubelet/image-reference.js";
 
@@ -32,6 +33,7 @@ export interface KubeletOptions {
   images: ImageService;
   config: NodeConfig;
   rootDir: string;
+  version: KubeletVersion;
   onEvent: (pod: string, type: "Normal" | "Warning", reason: string, message: string) => void;
 }
 
@@ -64,7 +66,8 @@ export function createKubelet(options: KubeletOptions): Kubelet {
     config.preloadedImagesVerificationAllowlist ?? [],
     () => options.clock.now(),
   );
-  const manager = new ImageManager(options.clock, backOff, previousErrors, new Puller(pullerConfig, options.clock), records);
+  const behaviour = behaviourOf(options.version);
+  const manager = new ImageManager(options.clock, backOff, previousErrors, new Puller(pullerConfig, options.clock), records, behaviour);
   const credentials = (pod: SimPod): PodCredentials[] =>
     pod.pullSecrets.map((s) => ({
       auth: { username: s.username, password: s.password },
@@ -86,7 +89,7 @@ export function createKubelet(options: KubeletOptions): Kubelet {
       return manager.ensureImageExists({ podUid: pod.uid, image: pod.image, policy, credentials: credentials(pod), images, event: (t, r, m) => event(pod, t, r, m) });
     },
     credentialsFor: (pod) => credentials(pod)[0]?.auth,
-    podMayUse: async (pod, image, imageRef) => !records.mustAttemptImagePull(image, imageRef, credentials(pod).map((c) => c.secret)),
+    podMayUse: async (pod, image, imageRef) => !behaviour.ensureSecretPulledImages || !records.mustAttemptImagePull(image, imageRef, credentials(pod).map((c) => c.secret)),
     recordPulled: async (pod, image, imageRef, used) => {
       const secret = used ? credentials(pod).find((c) => c.auth.username === used.username && c.auth.password === used.password)?.secret : undefined;
       records.recordImagePulled(image, imageRef, secret);

@@ -22,6 +22,7 @@ import { VerificationLog } from "./verification-log.js";
 import { containerStatus, podEvent, stateOf } from "./kubernetes-objects.js";
 import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
+import type { KubeletVersion } from "./kubelet/kubelet-version.js";
 
 export interface SimNodeOptions {
   clock: Clock;
@@ -33,6 +34,8 @@ export interface SimNodeOptions {
   /** Where the registry host resolves to: the environment's Toxiproxy listener. */
   endpoint: string;
   fixture: (variant: string) => FixtureImage;
+  /** Which kubelet release to reproduce (default 1.35). */
+  kubeletVersion?: KubeletVersion;
 }
 
 interface PodEntry {
@@ -149,6 +152,7 @@ export class SimNode implements NodeUnderTest {
       images: this.images,
       config: this.options.scenario.node.config,
       rootDir: join(this.options.nodeDir, "kubelet"),
+      version: this.options.kubeletVersion ?? "1.35",
       onEvent: (podName, type, reason, message) => {
         const pod = this.pods.get(podName)?.pod;
         if (!pod) return;

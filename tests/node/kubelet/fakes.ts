@@ -7,6 +7,7 @@ import { BackOff } from "../../../harness/node/simulated-node/kubelet/back-off.j
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "../../../harness/node/simulated-node/kubelet/image-manager.js";
 import { Puller } from "../../../harness/node/simulated-node/kubelet/pullers.js";
 import { PullRecords, type VerificationPolicy } from "../../../harness/node/simulated-node/kubelet/pull-records.js";
+import { behaviourOf, type KubeletVersion } from "../../../harness/node/simulated-node/kubelet/kubelet-version.js";
 
 /** A clock moved only by the test. */
 export class StepClock implements Clock {
@@ -59,12 +60,12 @@ export interface Harness {
   ensure(image: string, policy: "Always" | "IfNotPresent" | "Never", credentials?: PodCredentials[]): Promise<{ calls: string[]; reasons: string[]; outcome: EnsureOutcome }>;
 }
 
-export function harness(options: { qps?: number; burst?: number; serialize?: boolean; policy?: VerificationPolicy; initialMs?: number; maxMs?: number } = {}): Harness {
+export function harness(options: { qps?: number; burst?: number; serialize?: boolean; policy?: VerificationPolicy; initialMs?: number; maxMs?: number; version?: KubeletVersion } = {}): Harness {
   const clock = new StepClock(1_000_000);
   const runtime = new FakeRuntime();
   const records = new PullRecords(mkdtempSync(join(tmpdir(), "pullcheck-kubelet-test-")), options.policy ?? "NeverVerify", [], () => clock.now());
   const puller = new Puller({ serializeImagePulls: options.serialize ?? true, maxParallelImagePulls: undefined, registryPullQPS: options.qps ?? 0, registryBurst: options.burst ?? 0 }, clock);
-  const manager = new ImageManager(clock, new BackOff(options.initialMs ?? 1_000, options.maxMs ?? 60_000), new Map(), puller, records);
+  const manager = new ImageManager(clock, new BackOff(options.initialMs ?? 1_000, options.maxMs ?? 60_000), new Map(), puller, records, behaviourOf(options.version ?? "1.35"));
   const events: Harness["events"] = [];
   return {
     clock,

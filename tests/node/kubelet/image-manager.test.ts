@@ -125,3 +125,22 @@ describe("evalCRIPullErr", () => {
     expect(evalCRIPullErr("test", text)).toEqual({ reason, message });
   });
 });
+
+describe("older kubelets (reference §2.3)", () => {
+  it("1.34: KEP-2535 off by default, so a present image is used without the credential check and the shorter message", async () => {
+    const h = harness({ version: "1.34", policy: "AlwaysVerify" });
+    const r = await h.ensure("present_image", "IfNotPresent");
+    expect(r.calls).toEqual(["GetImageRef"]);
+    expect(h.events).toEqual([{ type: "Normal", reason: "Pulled", message: 'Container image "present_image" already present on machine' }]);
+  });
+
+  it("1.31: Always looks the image up first, and the back-off message has no previous error", async () => {
+    const h = harness({ version: "1.31" });
+    expect((await h.ensure("present_image", "Always")).calls).toEqual(["GetImageRef", "PullImage", "GetImageSize"]);
+    h.runtime.pullError = new Error("404");
+    await h.ensure("typo_image", "IfNotPresent");
+    await h.ensure("typo_image", "IfNotPresent");
+    const third = await h.ensure("typo_image", "IfNotPresent");
+    expect(third.outcome).toEqual({ error: { reason: "ImagePullBackOff", message: 'Back-off pulling image "typo_image"' } });
+  });
+});

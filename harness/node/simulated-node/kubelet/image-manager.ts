@@ -11,6 +11,7 @@ import type { AuthConfig, ImageService } from "../../sim/cri.js";
 import type { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./image-reference.js";
 import type { Puller } from "./pullers.js";
+import { behaviourOf, type VersionBehaviour } from "./kubelet-version.js";
 import type { PullRecords, SecretCoordinates } from "./pull-records.js";
 
 export type EventSink = (type: "Normal" | "Warning", reason: string, message: string) => void;
@@ -39,6 +40,7 @@ export class ImageManager {
     readonly previousErrors: Map<string, string>,
     private readonly puller: Puller,
     private readonly records: PullRecords,
+    private readonly behaviour: VersionBehaviour = behaviourOf("1.35"),
   ) {}
 
   async ensureImageExists(input: EnsureInput): Promise<EnsureOutcome> {
@@ -50,9 +52,13 @@ export class ImageManager {
       return { error: { reason: "InvalidImageName", message } };
     }
     const spec = defaulted.image;
-    if (input.policy !== "Always") {
+    if (input.policy !== "Always" || !this.behaviour.skipLookupForAlways) {
       const present = await input.images.imageStatus(spec);
-      if (present) {
+      if (present && input.policy !== "Always") {
+        if (!this.behaviour.ensureSecretPulledImages) {
+          event("Normal", "Pulled", `Container image ${q(image)} already present on machine`);
+          return { imageRef: present.id };
+        }
         const mustPull = this.records.mustAttemptImagePull(spec, present.id, input.credentials.map((c) => c.secret));
         if (!mustPull) {
           event("Normal", "Pulled", `Container image ${q(image)} already present on machine and can be accessed by the pod`);
@@ -69,7 +75,7 @@ export class ImageManager {
     const key = `${input.podUid}_${image}`;
     if (this.backOff.inBackOff(key, this.clock.now())) {
       event("Normal", "BackOff", `Back-off pulling image ${q(image)}`);
-      const previous = this.previousErrors.get(key);
+      const previous = this.behaviour.backOffCarriesPreviousError ? this.previousErrors.get(key) : undefined;
       return { error: { reason: "ImagePullBackOff", message: `Back-off pulling image ${q(image)}${previous ? `: ${previous}` : ""}` } };
     }
     this.previousErrors.delete(key);
