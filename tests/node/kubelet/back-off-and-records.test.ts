@@ -74,6 +74,34 @@ describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", (
     expect(r.mustAttemptImagePull(image, "sha256:ref", podSecret ? [podSecret] : [])).toBe(mustPull);
   });
 
+  it("cases 16-17: a record whose hash is empty matches only by coordinates", () => {
+    const r = records("NeverVerifyPreloadedImages");
+    const unhashed = { ...secret, credentialHash: "" };
+    r.recordImagePulled(image, "sha256:ref", unhashed);
+    expect(r.mustAttemptImagePull(image, "sha256:ref", [{ ...unhashed, namespace: "other" }])).toBe(true);
+    expect(r.mustAttemptImagePull(image, "sha256:ref", [unhashed])).toBe(false);
+  });
+
+  it("case 13: NeverVerify with only a pull intent → no pull", () => {
+    const r = records("NeverVerify");
+    r.recordPullIntent(image);
+    expect(r.mustAttemptImagePull(image, "sha256:ref", [secret])).toBe(false);
+  });
+
+  it("merge rules: a new secret joins the list, rotated credentials update the hash, an anonymous pull opens the image to all", () => {
+    const root = mkdtempSync(join(tmpdir(), "pullcheck-records-"));
+    const r = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
+    const other = { uid: "u2", namespace: "default", name: "another", credentialHash: "h2" };
+    r.recordImagePulled(image, "sha256:ref", secret);
+    r.recordImagePulled(image, "sha256:ref", other);
+    r.recordImagePulled(image, "sha256:ref", { ...secret, credentialHash: "rotated" });
+    const file = readdirSync(join(root, "image_manager", "pulled"))[0]!;
+    const read = () => JSON.parse(readFileSync(join(root, "image_manager", "pulled", file), "utf8")).credentialMapping["docker.io/testing/test"];
+    expect(read().kubernetesSecrets.map((s: SecretCoordinates) => `${s.name}:${s.credentialHash}`)).toEqual(["another:h2", "pull-secret:rotated"]);
+    r.recordImagePulled(image, "sha256:ref", undefined);
+    expect(read()).toEqual({ nodePodsAccessible: true });
+  });
+
   it("case 7: a record for another image name does not cover this one", () => {
     const r = records("NeverVerifyPreloadedImages");
     r.recordImagePulled(image, "sha256:ref", secret);

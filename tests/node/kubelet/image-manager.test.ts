@@ -144,3 +144,39 @@ describe("older kubelets (reference §2.3)", () => {
     expect(third.outcome).toEqual({ error: { reason: "ImagePullBackOff", message: 'Back-off pulling image "typo_image"' } });
   });
 });
+
+describe("inspect errors and parallel pulls", () => {
+  it("case 5: an inspect error → InspectFailed with the 1.32+ empty-ref quirk, ImageInspectError", async () => {
+    const h = harness();
+    h.runtime.inspectError = new Error("unknown inspectError");
+    for (let i = 0; i < 3; i++) {
+      const r = await h.ensure("missing_image", "IfNotPresent");
+      expect(r.calls).toEqual(["GetImageRef"]);
+      expect(r.outcome).toEqual({ error: { reason: "ImageInspectError", message: 'Failed to inspect image "": unknown inspectError' } });
+    }
+    expect(h.events.map((e) => e.reason)).toEqual(["InspectFailed", "InspectFailed", "InspectFailed"]);
+  });
+
+  it("MaxParallelImagePullsLimit: with 5 slots and a blocked runtime, 5 pulls run, 2 wait, unblocking 2 lets exactly 2 more in", async () => {
+    const { Puller } = await import("../../../harness/node/simulated-node/kubelet/pullers.js");
+    const puller = new Puller({ serializeImagePulls: false, maxParallelImagePulls: 5, registryPullQPS: 0, registryBurst: 0 }, harness().clock);
+    let inRuntime = 0;
+    const gates: Array<() => void> = [];
+    const pulls = Array.from({ length: 7 }, () =>
+      puller.pull(async () => {
+        inRuntime++;
+        await new Promise<void>((release) => gates.push(release));
+      }),
+    );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    expect(inRuntime).toBe(5);
+    gates[0]!();
+    gates[1]!();
+    await settle();
+    await settle();
+    expect(inRuntime).toBe(7);
+    for (const release of gates) release();
+    await Promise.all(pulls);
+  });
+});

@@ -53,7 +53,15 @@ export class ImageManager {
     }
     const spec = defaulted.image;
     if (input.policy !== "Always" || !this.behaviour.skipLookupForAlways) {
-      const present = await input.images.imageStatus(spec);
+      let present;
+      try {
+        present = await input.images.imageStatus(spec);
+      } catch (error) {
+        // Since 1.32 the message quotes the returned imageRef, which is empty on error.
+        const message = `Failed to inspect image ${q(this.behaviour.skipLookupForAlways ? "" : image)}: ${error instanceof Error ? error.message : String(error)}`;
+        event("Warning", "InspectFailed", message);
+        return { error: { reason: "ImageInspectError", message } };
+      }
       if (present && input.policy !== "Always") {
         if (!this.behaviour.ensureSecretPulledImages) {
           event("Normal", "Pulled", `Container image ${q(image)} already present on machine`);
