@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./fakes.js";
 import { BackOff } from "../../../harness/node/simulated-node/kubelet/back-off.js";
 import { defaultPullPolicy } from "../../../harness/node/simulated-node/kubelet/image-reference.js";
 import { PullRecords, credentialHash, type SecretCoordinates, type VerificationPolicy } from "../../../harness/node/simulated-node/kubelet/pull-records.js";
@@ -55,7 +55,7 @@ describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", (
   const secret: SecretCoordinates = { uid: "testsecretuid", namespace: "default", name: "pull-secret", credentialHash: "testsecrethash" };
   const image = "docker.io/testing/test:latest";
   function records(policy: VerificationPolicy, allowlist: string[] = []) {
-    return new PullRecords(mkdtempSync(join(tmpdir(), "pullcheck-records-")), policy, allowlist, () => 0);
+    return new PullRecords(scratchDir(), policy, allowlist, () => 0);
   }
 
   it.each([
@@ -89,7 +89,7 @@ describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", (
   });
 
   it("merge rules: a new secret joins the list, rotated credentials update the hash, an anonymous pull opens the image to all", () => {
-    const root = mkdtempSync(join(tmpdir(), "pullcheck-records-"));
+    const root = scratchDir();
     const r = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
     const other = { uid: "u2", namespace: "default", name: "another", credentialHash: "h2" };
     r.recordImagePulled(image, "sha256:ref", secret);
@@ -137,7 +137,7 @@ describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", (
   });
 
   it("should write records as sha256-<hex> files with the kubelet's JSON shape, and keep them across instances", () => {
-    const root = mkdtempSync(join(tmpdir(), "pullcheck-records-"));
+    const root = scratchDir();
     const first = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => Date.UTC(2026, 0, 1));
     first.recordPullIntent(image);
     first.recordImagePulled(image, "sha256:ref", secret);

@@ -1,4 +1,5 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Activity, Clock } from "../../../harness/support/clock.js";
@@ -8,6 +9,15 @@ import { ImageManager, type EnsureOutcome, type PodCredentials } from "../../../
 import { Puller } from "../../../harness/node/simulated-node/kubelet/pullers.js";
 import { PullRecords, type VerificationPolicy } from "../../../harness/node/simulated-node/kubelet/pull-records.js";
 import { behaviourOf, type KubeletVersion } from "../../../harness/node/simulated-node/kubelet/kubelet-version.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "pullcheck-kubelet-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let harnessCount = 0;
+
+/** A directory for one test's records, removed with the rest after the file's tests. */
+export function scratchDir(): string {
+  return join(scratch, String(++harnessCount));
+}
 
 /** A clock moved only by the test. */
 export class StepClock implements Clock {
@@ -63,7 +73,7 @@ export interface Harness {
 export function harness(options: { qps?: number; burst?: number; serialize?: boolean; policy?: VerificationPolicy; initialMs?: number; maxMs?: number; version?: KubeletVersion } = {}): Harness {
   const clock = new StepClock(1_000_000);
   const runtime = new FakeRuntime();
-  const records = new PullRecords(mkdtempSync(join(tmpdir(), "pullcheck-kubelet-test-")), options.policy ?? "NeverVerify", [], () => clock.now());
+  const records = new PullRecords(scratchDir(), options.policy ?? "NeverVerify", [], () => clock.now());
   const puller = new Puller({ serializeImagePulls: options.serialize ?? true, maxParallelImagePulls: undefined, registryPullQPS: options.qps ?? 0, registryBurst: options.burst ?? 0 }, clock);
   const manager = new ImageManager(clock, new BackOff(options.initialMs ?? 1_000, options.maxMs ?? 60_000), new Map(), puller, records, behaviourOf(options.version ?? "1.35"));
   const events: Harness["events"] = [];
