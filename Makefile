@@ -40,5 +40,7 @@ report:
 docs:
 	node bin/pullcheck.mjs docs
 
+# Also stops registry/Toxiproxy processes left by a run that was SIGKILLed (or kept with --retain).
 clean:
+	-pkill -f '$(TOOLS)/(registry|toxiproxy-server) ' || true
 	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.*

@@ -1,8 +1,8 @@
 /**
  * Child processes that cannot outlive the run: each is registered for cleanup on exit, SIGINT,
  * SIGTERM and uncaught errors, keeps its last output lines for error messages, and stops with
- * SIGTERM then SIGKILL. (A SIGKILL of the test process itself cannot be caught; `make clean-procs`
- * and the CI script sweep `.tools/bin` processes in that case.)
+ * SIGTERM then SIGKILL. A SIGKILL of the process itself cannot be caught: its children then
+ * keep running, and `make clean` stops every process started from `.tools/bin`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EnvironmentError } from "./errors.js";

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
@@ -34,8 +34,10 @@ function listening(hostPort: string): Promise<boolean> {
 
 describe("cleanup on signals", () => {
   it.each(["SIGINT", "SIGTERM"] as const)("should leave no process, port or temp dir behind after %s", async (signal) => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("pullcheck-env-")));
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "tests", "environment", "child-runner.ts"), join(REPO_ROOT, ".tools", "bin")], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    // The child's own temp root, so environments of tests running beside this one do not count.
+    const tempRoot = mkdtempSync(join(tmpdir(), "pullcheck-signals-test-"));
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "tests", "environment", "child-runner.ts"), join(REPO_ROOT, ".tools", "bin"), tempRoot], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    try {
     const ready = await new Promise<{ endpoint: string; registryUrl: string }>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => {
         const line = chunk.toString().split("\n").find((l) => l.startsWith("{"));
@@ -44,7 +46,7 @@ describe("cleanup on signals", () => {
       child.once("exit", (code) => reject(new Error(`child exited early with ${code}`)));
     });
     const started = children(child.pid!);
-    const dirs = readdirSync(tmpdir()).filter((n) => n.startsWith("pullcheck-env-") && !before.has(n));
+    const dirs = readdirSync(tempRoot);
     expect(started.length).toBeGreaterThanOrEqual(2);
     expect(dirs).toHaveLength(1);
     expect(await listening(ready.endpoint)).toBe(true);
@@ -57,6 +59,14 @@ describe("cleanup on signals", () => {
     expect(started.filter(alive).map(commandOf)).toEqual([]);
     expect(await listening(ready.endpoint)).toBe(false);
     expect(await listening(ready.registryUrl)).toBe(false);
-    expect(readdirSync(tmpdir()).filter((n) => dirs.includes(n))).toEqual([]);
+    expect(readdirSync(tempRoot)).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        // A failed assertion above must not leave the child's environment running.
+        child.kill("SIGTERM");
+        await new Promise((resolve) => setTimeout(resolve, 3_000).unref() && child.once("exit", resolve));
+      }
+      rmSync(tempRoot, { recursive: true, force: true });
+    }
   });
 });
