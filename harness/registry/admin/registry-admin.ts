@@ -1,7 +1,7 @@
 /**
- * What scenarios do to the registry, through its own HTTP API where it has one (push, tag
- * moves) and through its storage where it has none: deleting one tag (the API deletes a
- * manifest with all its tags) and restoring a backup (stop, swap the storage, start).
+ * What scenarios do to the registry, through its own HTTP API (push, tag moves, tag deletion)
+ * and through its storage where the API has nothing: backup and restore (stop, swap the storage,
+ * start — a real restored-from-backup registry).
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -32,15 +32,14 @@ export class RegistryAdmin {
   }
 
   /**
-   * Deletes one tag and keeps the manifest (other tags still resolve). The registry's API can
-   * only delete a manifest by digest, which removes every tag on it, so the tag's link is removed
-   * from the registry's own storage layout (docker/registry/v2/repositories/<repo>/_manifests/tags/<tag>).
+   * Deletes one tag and keeps the manifest (other tags still resolve): Distribution v3 accepts
+   * DELETE /v2/<repo>/manifests/<tag> for a single tag (202), unlike a delete by digest, which
+   * removes the manifest with every tag on it.
    */
   async untag(repo: string, tag: string): Promise<void> {
-    const tagDir = join(this.storageDir, "docker", "registry", "v2", "repositories", repo, "_manifests", "tags", tag);
-    if (!existsSync(tagDir)) throw new EnvironmentError(`cannot untag ${repo}:${tag}: the registry has no such tag`);
-    rmSync(tagDir, { recursive: true, force: true });
-    // The registry caches tag lookups in memory only with a cache configured; none is.
+    const response = await fetch(`${this.registry.url}/v2/${repo}/manifests/${tag}`, { method: "DELETE", headers: this.headers() });
+    if (response.status === 404) throw new EnvironmentError(`cannot untag ${repo}:${tag}: the registry has no such tag`);
+    await this.expect(response, 202, `delete tag ${repo}:${tag}`);
   }
 
   async backup(name: string): Promise<void> {
