@@ -45,8 +45,15 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
     for (const [index, step] of scenario.steps.entries()) {
       timeline.add({ kind: "step", at: clock.now(), index, text: describeStep(step) });
       await recordStep(`${index + 1}. ${describeStep(step)}`, async () => {
-        const outcome = await state.perform(step, index, node);
-        if (outcome) expects.push(outcome);
+        // Registry and fault changes are real work: the virtual clock must not move on (and start
+        // a pod's next pull) until they are done. wait and expect steps are the clock's to run.
+        const activity = step.kind === "wait" || step.kind === "expect" ? undefined : clock.beginActivity(`step ${index + 1}`);
+        try {
+          const outcome = await state.perform(step, index, node);
+          if (outcome) expects.push(outcome);
+        } finally {
+          activity?.end();
+        }
       });
     }
     state.refreshRequests(clock.now());

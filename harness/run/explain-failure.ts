@@ -7,7 +7,7 @@ export function explainFailure(run: ScenarioRun): string {
   for (const e of run.result.expects.filter((x) => x.verdict === "failed")) {
     lines.push(`step ${e.stepIndex + 1} expect pod/${e.pod}`, `  expected: ${e.expected}`, `  actual:   ${e.actual}${e.finalState?.message ? ` (${e.finalState.message})` : ""}`, `  why:      ${e.reasons.join("; ")}`);
     const pod = e.pod;
-    const podLines = run.timeline.all().filter((o) => (o.kind === "event" || o.kind === "request") && o.pod === pod);
+    const podLines = run.timeline.all().filter((o) => ((o.kind === "event" || o.kind === "request") && o.pod === pod) || o.kind === "note" || o.kind === "step");
     lines.push(`  events and registry requests of pod/${pod}:`, indent(formatTimeline(podLines.slice(-40), run.start)));
   }
   for (const i of run.result.invariants.filter((x) => x.verdict === "violated")) {
