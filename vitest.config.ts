@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests start real processes on free ports; two cores are enough for two files at once.
     maxWorkers: 2,
+    // The catalogue runs this many tests at once, each with its own environment (see world-pool.ts);
+    // \`pullcheck run --parallel N\` overrides it.
+    maxConcurrency: 4,
     reporters: [
       "default",
       [

@@ -26,6 +26,7 @@ options (run, list):
   --backend NAME     sim (default); kind is planned
   --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
   --retain           keep the environment running afterwards and print where it is
+  --parallel N       tests at once, each with its own registry and Toxiproxy (default 4)
   --report           build the report after the run
   --kubelet-version V  reproduce kubelet 1.35 (default), 1.34 (KEP-2535 off) or 1.31 (no precheck)
   --output DIR       write results to DIR/results and DIR/allure-results instead of the repository`;
@@ -80,6 +81,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         backend: { type: "string", multiple: true },
         scenario: { type: "string" },
         retain: { type: "boolean" },
+        parallel: { type: "string" },
         report: { type: "boolean" },
         output: { type: "string" },
         "kubelet-version": { type: "string" },
@@ -98,8 +100,13 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
     throw new InputError([{ path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` }]);
   }
+  const parallel = values.parallel === undefined ? defaults.parallel : Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
+    throw new InputError([{ path: "--parallel", message: `"${values.parallel}" is not a number of tests between 1 and 32`, hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)" }]);
+  }
   const config: RunConfig = {
     ...defaults,
+    parallel,
     scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
     policies: values.policy ?? [],
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),

@@ -12,6 +12,7 @@ export async function runTests(config: RunConfig): Promise<number> {
     root: REPO_ROOT,
     run: true,
     watch: false,
+    maxConcurrency: config.parallel,
     reporters: [
       onTerminal ? new ProgressReporter() : "default",
       ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }],

@@ -102,8 +102,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       await heal();
       const hadUsers = admin.hasUsers;
       admin.clear();
-      // The filesystem driver keeps no state in memory: emptying the storage empties the registry.
-      rmSync(join(storageDir, "docker"), { recursive: true, force: true });
+      admin.emptyRepositories();
       if (hadUsers) await admin.applyUsers();
       gate.log.length = 0;
     },
@@ -117,6 +116,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
         return;
       }
       await stopAll();
+      await admin.settle();
       unregisterDir();
       removeDir();
     },

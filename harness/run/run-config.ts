@@ -21,11 +21,16 @@ export interface RunConfig {
   scenarioGlob?: string;
   /** Keep the environment running after the run and print where it is. */
   retain: boolean;
+  /** Tests run at once, each with an environment of its own. */
+  parallel: number;
   /** Where machine-readable results go (cells of the matrix). */
   resultsDir: string;
   /** Where the Allure results go. */
   allureResultsDir: string;
 }
+
+/** Most tests wait on real time (stalls, bandwidth limits), so more tests than cores fit at once. */
+export const DEFAULT_PARALLEL = 4;
 
 export const REPO_ROOT = resolve(new URL("../..", import.meta.url).pathname);
 
@@ -38,6 +43,7 @@ export function defaultRunConfig(): RunConfig {
     backends: ["sim"],
     kubeletVersion: "1.35",
     retain: false,
+    parallel: DEFAULT_PARALLEL,
     resultsDir: resolve(REPO_ROOT, "reports", "results"),
     allureResultsDir: resolve(REPO_ROOT, "allure-results"),
   };

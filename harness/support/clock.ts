@@ -158,7 +158,12 @@ export class VirtualClock implements Clock {
       clearTimeout(this.wake);
       this.wake = undefined;
     }
-    this.fireDue();
+    // A timer that fell due in real time (the clock was held until a moment ago) wakes its
+    // sleeper first; the clock may jump only on a later step, once that sleeper has had its turn.
+    if (this.fireDue()) {
+      if (this.timers.length > 0) this.drive();
+      return;
+    }
     const next = this.timers[0];
     if (!next) return;
     const waitReal = this.realWaitBeforeJump();
@@ -184,7 +189,8 @@ export class VirtualClock implements Clock {
     return wait;
   }
 
-  private fireDue(): void {
+  /** Wakes every sleeper whose time has come; true if there was one. */
+  private fireDue(): boolean {
     const now = this.now();
     let fired = false;
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
@@ -197,6 +203,7 @@ export class VirtualClock implements Clock {
       const grace = realNow() - this.stallAfterMs + Math.min(FIRE_GRACE_MS, this.stallAfterMs);
       for (const activity of this.activities) activity.lastProgressReal = Math.max(activity.lastProgressReal, grace);
     }
+    return fired;
   }
 }
 

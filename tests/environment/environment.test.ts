@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEnvironment, type Environment } from "../../harness/environment/environment.js";
 import { getFixture } from "../../harness/registry/fixtures/catalog.js";
+import { SEED_REPO } from "../../harness/registry/admin/registry-admin.js";
 import { EnvironmentError } from "../../harness/support/errors.js";
 import { REPO_ROOT } from "../../harness/run/run-config.js";
 import { join } from "node:path";
@@ -148,6 +149,21 @@ describe("environment", () => {
     expect((await get(env, "/v2/app/manifests/latest")).headers["docker-content-digest"]).toBe(getFixture("v2").digest);
     await env.admin.restore("before");
     expect((await get(env, "/v2/app/manifests/latest")).headers["docker-content-digest"]).toBe(getFixture("v1").digest);
+  });
+
+  it("reset: what a test pushed is gone, a large layer included, and is served again after a new push", async () => {
+    const fat = getFixture("fat");
+    await env.admin.pushImage("big", "latest", fat);
+    expect((await get(env, `/v2/big/blobs/${layerOf("fat").digest}`, { method: "HEAD" })).status).toBe(200);
+    await env.reset();
+    expect((await get(env, "/v2/app/manifests/latest")).status).toBe(404);
+    expect((await get(env, "/v2/big/manifests/latest")).status).toBe(404);
+    expect((await get(env, `/v2/big/blobs/${layerOf("fat").digest}`, { method: "HEAD" })).status).toBe(404);
+    // The layer outlives the reset only in the seed repository, from which the next push mounts it.
+    expect((await fetch(`${env.registryUrl}/v2/${SEED_REPO}/blobs/${layerOf("fat").digest}`, { method: "HEAD" })).status).toBe(200);
+    await env.admin.pushImage("other", "1", fat);
+    const answer = await get(env, `/v2/other/blobs/${layerOf("fat").digest}`, { deadlineMs: 30_000 });
+    expect(sha256(answer.body)).toBe(layerOf("fat").digest);
   });
 
   it("grant and revoke: 200 turns into 401 for the revoked user, another user keeps access", async () => {

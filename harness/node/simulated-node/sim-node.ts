@@ -197,7 +197,7 @@ export class SimNode implements NodeUnderTest {
     // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"
     // (pkg/kubelet/kuberuntime/kuberuntime_container.go).
     if ("error" in result) this.kubelet.event(pod, "Warning", "Failed", `Error: ${result.error.reason}`);
-    else this.startedVerified.set(`${pod.name}/${result.imageID}`, this.images.store.verifiesSync(result.imageID.slice(result.imageID.indexOf("@") + 1)));
+    else this.startedVerified.set(`${pod.name}/${result.imageID}`, await this.images.store.verifiesTree(result.imageID.slice(result.imageID.indexOf("@") + 1)));
     return result;
   }
 }

@@ -3,26 +3,39 @@
  * and through its storage where the API has nothing: backup and restore (stop, swap the storage,
  * start — a real restored-from-backup registry).
  */
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../../support/errors.js";
 import type { FixtureImage } from "../fixtures/types.js";
 import type { RegistryProcess } from "../launcher/registry-process.js";
+import { BackgroundRemover, snapshotTree } from "./storage-tree.js";
 
 export const ADMIN_USER = "pullcheck-admin";
+
+/**
+ * A repository that outlives reset(): large fixture blobs are uploaded to it once and mounted
+ * into a scenario's repository (the registry's cross-repository mount, `POST …?mount=&from=`),
+ * so a 64 MiB layer is not uploaded again for every test. Scenarios never see it: the node asks
+ * only for its own repositories.
+ */
+export const SEED_REPO = "pullcheck-seed/blobs";
+const MOUNT_FROM_BYTES = 1024 * 1024;
 
 export class RegistryAdmin {
   private readonly users = new Map<string, string>();
   private readonly backups = new Map<string, string>();
   /** Once a scenario has had users the registry stays private, even when the last one is revoked. */
   private requiresAuth = false;
+  private readonly remover: BackgroundRemover;
 
   constructor(
     private readonly registry: RegistryProcess,
     private readonly storageDir: string,
     private readonly backupRoot: string,
     private readonly adminPassword: string,
-  ) {}
+  ) {
+    this.remover = new BackgroundRemover(join(backupRoot, "..", "trash"));
+  }
 
   /** Pushes a fixture under repo:tag (blobs first, children before an index), or moves the tag to it. */
   async pushImage(repo: string, tag: string, fixture: FixtureImage, upload: "monolithic" | "chunked" = "monolithic"): Promise<void> {
@@ -44,9 +57,9 @@ export class RegistryAdmin {
 
   async backup(name: string): Promise<void> {
     const target = join(this.backupRoot, name);
-    rmSync(target, { recursive: true, force: true });
+    this.remover.remove(target);
     mkdirSync(this.backupRoot, { recursive: true });
-    if (existsSync(this.storageDir)) cpSync(this.storageDir, target, { recursive: true });
+    if (existsSync(this.storageDir)) snapshotTree(this.storageDir, target);
     else mkdirSync(target, { recursive: true });
     this.backups.set(name, target);
   }
@@ -56,9 +69,26 @@ export class RegistryAdmin {
     const source = this.backups.get(name);
     if (!source) throw new EnvironmentError(`no backup named ${name} was taken in this run`);
     await this.registry.stop();
-    rmSync(this.storageDir, { recursive: true, force: true });
-    cpSync(source, this.storageDir, { recursive: true });
+    this.remover.remove(this.storageDir);
+    snapshotTree(source, this.storageDir);
     await this.registry.start();
+  }
+
+  /**
+   * Empties the registry as its API sees it: every repository goes (tags, manifests, layer links,
+   * uploads) but the seed. The filesystem driver keeps no state in memory, so this holds while the
+   * registry runs; blob data left without a link cannot be reached through any repository.
+   */
+  emptyRepositories(): void {
+    const repositories = join(this.storageDir, "docker", "registry", "v2", "repositories");
+    const seedTop = SEED_REPO.split("/")[0];
+    const names = existsSync(repositories) ? readdirSync(repositories) : [];
+    for (const name of names) if (name !== seedTop) this.remover.remove(join(repositories, name));
+  }
+
+  /** Waits for removals still running in the background (call before the directory goes). */
+  settle(): Promise<void> {
+    return this.remover.settle();
   }
 
   async grant(user: string, password: string): Promise<void> {
@@ -77,7 +107,7 @@ export class RegistryAdmin {
     this.users.clear();
     this.backups.clear();
     this.requiresAuth = false;
-    rmSync(this.backupRoot, { recursive: true, force: true });
+    this.remover.remove(this.backupRoot);
   }
 
   get hasUsers(): boolean {
@@ -98,8 +128,14 @@ export class RegistryAdmin {
 
   private async pushBlob(repo: string, digest: string, bytes: Buffer, upload: "monolithic" | "chunked"): Promise<void> {
     const base = this.registry.url;
-    const head = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: "HEAD", headers: this.headers() });
-    if (head.ok) return;
+    if (await this.hasBlob(repo, digest)) return;
+    if (bytes.length >= MOUNT_FROM_BYTES && repo !== SEED_REPO) {
+      if (!(await this.hasBlob(SEED_REPO, digest))) await this.pushBlob(SEED_REPO, digest, bytes, upload);
+      const mounted = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${SEED_REPO}`, { method: "POST", headers: this.headers() });
+      await mounted.arrayBuffer();
+      if (mounted.status === 201) return;
+      // 202: the registry opened an ordinary upload instead; fall through and upload.
+    }
     const start = await this.expect(await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: "POST", headers: this.headers() }), 202, `start upload of ${digest}`);
     let location = absolute(base, start.headers.get("location")!);
     if (upload === "chunked") {
@@ -107,7 +143,7 @@ export class RegistryAdmin {
       for (let offset = 0; offset < bytes.length; offset += chunk) {
         const part = bytes.subarray(offset, offset + chunk);
         const patched = await this.expect(
-          await fetch(location, { method: "PATCH", headers: this.headers({ "content-type": "application/octet-stream", "content-range": `${offset}-${offset + part.length - 1}` }), body: new Uint8Array(part) }),
+          await fetch(location, { method: "PATCH", headers: this.headers({ "content-type": "application/octet-stream", "content-range": `${offset}-${offset + part.length - 1}` }), body: asBody(part) }),
           202,
           `upload a chunk of ${digest}`,
         );
@@ -117,7 +153,7 @@ export class RegistryAdmin {
       return;
     }
     await this.expect(
-      await fetch(withDigest(location, digest), { method: "PUT", headers: this.headers({ "content-type": "application/octet-stream" }), body: new Uint8Array(bytes) }),
+      await fetch(withDigest(location, digest), { method: "PUT", headers: this.headers({ "content-type": "application/octet-stream" }), body: asBody(bytes) }),
       201,
       `upload ${digest}`,
     );
@@ -125,10 +161,15 @@ export class RegistryAdmin {
 
   private async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<void> {
     await this.expect(
-      await fetch(`${this.registry.url}/v2/${repo}/manifests/${reference}`, { method: "PUT", headers: this.headers({ "content-type": mediaType }), body: new Uint8Array(bytes) }),
+      await fetch(`${this.registry.url}/v2/${repo}/manifests/${reference}`, { method: "PUT", headers: this.headers({ "content-type": mediaType }), body: asBody(bytes) }),
       201,
       `put manifest ${repo}:${reference}`,
     );
+  }
+
+  private async hasBlob(repo: string, digest: string): Promise<boolean> {
+    const head = await fetch(`${this.registry.url}/v2/${repo}/blobs/${digest}`, { method: "HEAD", headers: this.headers() });
+    return head.ok;
   }
 
   private async expect(response: Response, status: number, what: string): Promise<Response> {
@@ -138,6 +179,11 @@ export class RegistryAdmin {
     }
     throw new EnvironmentError(`registry refused to ${what}: HTTP ${response.status} ${await response.text()}`);
   }
+}
+
+/** The bytes as a request body without copying them (a 64 MiB layer is pushed as it is). */
+function asBody(bytes: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
 }
 
 function absolute(base: string, location: string): string {

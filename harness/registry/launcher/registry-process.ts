@@ -45,8 +45,7 @@ export class RegistryProcess {
     const configFile = join(this.options.configDir, "config.yml");
     writeFileSync(configFile, stringify(this.config()));
     if (this.users.size > 0) {
-      // bcrypt cost 5: the registry only checks that it is bcrypt; speed matters for tests.
-      const lines = [...this.users].map(([user, password]) => `${user}:${bcrypt.hashSync(password, 5)}`);
+      const lines = [...this.users].map(([user, password]) => `${user}:${bcryptHash(password)}`);
       writeFileSync(join(this.options.configDir, "htpasswd"), `${lines.join("\n")}\n`);
     }
     this.process = startProcess("registry", this.options.binary, ["serve", configFile]);
@@ -72,4 +71,13 @@ export class RegistryProcess {
       ...(this.users.size > 0 ? { auth: { htpasswd: { realm: "pullcheck", path: join(this.options.configDir, "htpasswd") } } } : {}),
     };
   }
+}
+
+// bcrypt cost 5: the registry only checks that it is bcrypt; speed matters for tests. A password
+// keeps its hash for the whole process (any valid hash will do, and hashing is slow in JS).
+const hashes = new Map<string, string>();
+function bcryptHash(password: string): string {
+  let hash = hashes.get(password);
+  if (!hash) hashes.set(password, (hash = bcrypt.hashSync(password, 5)));
+  return hash;
 }

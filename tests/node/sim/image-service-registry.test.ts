@@ -80,7 +80,7 @@ describe("CriImageService against the registry", () => {
     const arm = multi.children.find((c) => c.platform?.architecture !== "amd64")!;
     expect(stored).toContain(multi.digest);
     expect(stored).not.toContain(arm.digest);
-    expect(s.store.verifiesSync(multi.digest)).toBe(true);
+    expect(await s.store.verifiesTree(multi.digest)).toBe(true);
   });
 
   it("should re-pull with one HEAD when every blob is present, and resolve the tag's current digest", async () => {

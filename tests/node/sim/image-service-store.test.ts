@@ -110,15 +110,15 @@ describe("CriImageService store", () => {
 
   it("should notice a stored blob whose bytes changed", async () => {
     expect(await service.verifyImage(v1.imageId)).toBe(true);
-    expect(service.store.verifiesSync(v1.digest)).toBe(true);
-    expect(service.store.verifiesSync(multi.digest)).toBe(true);
+    expect(await service.store.verifiesTree(v1.digest)).toBe(true);
+    expect(await service.store.verifiesTree(multi.digest)).toBe(true);
     const file = path.join(dir, "blobs", "sha256", shared.digest.slice(7));
     await writeFile(file, "changed");
     expect(await service.verifyImage(v1.imageId)).toBe(false);
-    expect(service.store.verifiesSync(v1.digest)).toBe(false);
-    expect(service.store.verifiesSync(multi.digest)).toBe(false);
+    expect(await service.store.verifiesTree(v1.digest)).toBe(false);
+    expect(await service.store.verifiesTree(multi.digest)).toBe(false);
     await writeFile(file, shared.bytes);
-    expect(service.store.verifiesSync(multi.digest)).toBe(true);
+    expect(await service.store.verifiesTree(multi.digest)).toBe(true);
   });
 
   it("should remove every name of an image and only the blobs no other image uses", async () => {

@@ -3,13 +3,15 @@
  * `<dir>/ingest/<random>` and commit by rename, so a blob file exists only whole.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { BlobWriter } from "../../../registry/oci/blob-fetcher.js";
 import { DIGEST_PATTERN } from "../../../registry/oci/descriptor.js";
 
 export class ContentStore {
+  /** digest → file fingerprint at its last successful verification. */
+  private readonly verified = new Map<string, string>();
+
   constructor(readonly dir: string) {}
 
   blobPath(digest: string): string {
@@ -52,10 +54,11 @@ export class ContentStore {
   /**
    * Whether the content tree under `digest` is whole and unaltered: that blob, and for a manifest
    * its config and layers, for an index each child manifest stored here (at least one).
-   * Synchronous, for checks made between two observations.
+   * A blob is re-hashed only when its file changed since it last verified (same inode, size and
+   * modification time), so checking a 64 MiB layer at every container start costs a stat.
    */
-  verifiesSync(digest: string): boolean {
-    const bytes = this.readVerifiedSync(digest);
+  async verifiesTree(digest: string): Promise<boolean> {
+    const bytes = await this.readVerified(digest);
     if (!bytes) return false;
     let doc: { manifests?: unknown; config?: { digest?: unknown }; layers?: unknown };
     try {
@@ -65,19 +68,36 @@ export class ContentStore {
     }
     const digests = (list: unknown) => (Array.isArray(list) ? list.map((d: { digest?: unknown }) => String(d?.digest)) : []);
     if (Array.isArray(doc?.manifests)) {
-      const present = digests(doc.manifests).filter((child) => DIGEST_PATTERN.test(child) && existsSync(this.blobPath(child)));
-      return present.length > 0 && present.every((child) => this.verifiesSync(child));
+      const children = digests(doc.manifests).filter((child) => DIGEST_PATTERN.test(child));
+      const present: string[] = [];
+      for (const child of children) if (await this.has(child)) present.push(child);
+      if (present.length === 0) return false;
+      for (const child of present) if (!(await this.verifiesTree(child))) return false;
+      return true;
     }
     if (doc?.config && Array.isArray(doc.layers)) {
-      return [String(doc.config.digest), ...digests(doc.layers)].every((blob) => this.readVerifiedSync(blob) !== undefined);
+      for (const blob of [String(doc.config.digest), ...digests(doc.layers)]) if (!(await this.readVerified(blob, { contentNeeded: false }))) return false;
     }
     return true;
   }
 
-  private readVerifiedSync(digest: string): Buffer | undefined {
+  /** Records a blob whose bytes were hashed on their way in (writers commit only verified bytes). */
+  async markVerified(digest: string): Promise<void> {
+    const stored = await stat(this.blobPath(digest));
+    this.verified.set(digest, `${stored.ino}:${stored.size}:${stored.mtimeMs}`);
+  }
+
+  /** The blob's bytes if they hash to `digest` (an empty buffer when only the verdict was asked for). */
+  private async readVerified(digest: string, options = { contentNeeded: true }): Promise<Buffer | undefined> {
     try {
-      const bytes = readFileSync(this.blobPath(digest));
-      return `sha256:${createHash("sha256").update(bytes).digest("hex")}` === digest ? bytes : undefined;
+      const file = this.blobPath(digest);
+      const before = await stat(file);
+      const fingerprint = `${before.ino}:${before.size}:${before.mtimeMs}`;
+      if (!options.contentNeeded && this.verified.get(digest) === fingerprint) return Buffer.alloc(0);
+      const bytes = await readFile(file);
+      if (`sha256:${createHash("sha256").update(bytes).digest("hex")}` !== digest) return undefined;
+      this.verified.set(digest, fingerprint);
+      return bytes;
     } catch {
       return undefined;
     }
@@ -102,6 +122,8 @@ export class ContentStore {
   }
 }
 
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 class IngestWriter implements BlobWriter {
   private closed = false;
 
@@ -111,20 +133,36 @@ class IngestWriter implements BlobWriter {
     private readonly handle: FileHandle,
   ) {}
 
+  /** Network chunks are small (16–64 KiB); they reach the disk in writes of about 1 MiB. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
   async write(chunk: Buffer): Promise<void> {
-    await this.handle.write(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) await this.flush();
   }
 
   async commit(digest: string): Promise<void> {
+    await this.flush();
     await this.close();
     const target = this.store.blobPath(digest);
     await mkdir(path.dirname(target), { recursive: true });
     await rename(this.file, target);
+    await this.store.markVerified(digest);
   }
 
   async abort(): Promise<void> {
     await this.close();
     await rm(this.file, { force: true });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const batch = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.handle.write(batch);
   }
 
   private async close(): Promise<void> {

@@ -18,6 +18,17 @@ const ANY_CASE = new RegExp(`^((?:${DOMAIN}/)?[a-zA-Z0-9]+(?:(?:[._]|__|[-]*)[a-
 
 /** Parses like distribution/reference's ParseNormalizedNamed; throws with its error texts. */
 export function parseReference(image: string): ParsedReference {
+  // The reference grammar's regular expression backtracks a lot; a run parses the same few names.
+  const known = parsed.get(image);
+  if (known) return known;
+  const reference = parseUncached(image);
+  if (parsed.size < 10_000) parsed.set(image, reference);
+  return reference;
+}
+
+const parsed = new Map<string, Readonly<ParsedReference>>();
+
+function parseUncached(image: string): ParsedReference {
   if (/^[a-f0-9]{64}$/.test(image)) throw new Error(`invalid repository name (${image}), cannot specify 64-byte hexadecimal strings`);
   const match = REFERENCE.exec(image);
   if (!match) {
@@ -29,7 +40,7 @@ export function parseReference(image: string): ParsedReference {
     throw new Error("invalid reference format");
   }
   const { domain, remainder } = splitDomain(match[1]!);
-  return { repository: `${domain}/${domain === "docker.io" && !remainder.includes("/") ? `library/${remainder}` : remainder}`, tag: match[2], digest: match[3] };
+  return Object.freeze({ repository: `${domain}/${domain === "docker.io" && !remainder.includes("/") ? `library/${remainder}` : remainder}`, tag: match[2], digest: match[3] });
 }
 
 function splitDomain(name: string): { domain: string; remainder: string } {
