@@ -9,6 +9,7 @@ import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
 import { buildReport, writePolicyDocs } from "./build-report.js";
+import { fleetCommand } from "./fleet-command.js";
 import { KUBELET_VERSIONS } from "../node/simulated-node/kubelet/kubelet-version.js";
 
 const USAGE = `usage: pullcheck <command> [options]
@@ -19,6 +20,7 @@ commands:
   validate PATH…     check scenario files only; exit 2 on any error
   report             build the HTML report and reports/matrix.md from the last run
   docs               regenerate docs/policies.md from the policies and the last run's results
+  fleet              a restart storm of N simulated nodes: registry load per policy (fleet --help)
 
 options (run, list):
   --policy NAME      only this policy (repeatable)
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await buildReport();
       case "docs":
         return writePolicyDocs();
+      case "fleet":
+        return await fleetCommand(rest);
       case undefined:
       case "help":
       case "--help":

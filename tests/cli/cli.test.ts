@@ -28,6 +28,18 @@ describe("pullcheck CLI", () => {
     expect(pullcheck("frobnicate").code).toBe(2);
   });
 
+  it("should exit 2 with the flag and a hint for bad fleet or run options", () => {
+    const missing = pullcheck("fleet", "--policy", "Always");
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain("--nodes");
+    const unknown = pullcheck("fleet", "--nodes", "3", "--policy", "Sometimes");
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain("unknown policy Sometimes");
+    const parallel = pullcheck("run", EXAMPLE, "--parallel", "zero");
+    expect(parallel.code).toBe(2);
+    expect(parallel.out).toContain("--parallel");
+  });
+
   it("should run the format page's example verbatim: 0 when the outcomes hold, 1 when one differs", () => {
     const passing = pullcheck("run", EXAMPLE, "--policy", "IfNotPresent", "--output", output);
     expect(passing.code, passing.out).toBe(0);
