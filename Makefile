@@ -5,7 +5,7 @@ REGISTRY_VERSION := v3.1.2
 TOXIPROXY_VERSION := v2.12.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup tools test typecheck conformance report docs clean
+.PHONY: setup tools test typecheck conformance report docs bench bench-tools clean
 
 setup: node_modules/.package-lock.json tools
 
@@ -36,6 +36,20 @@ conformance:
 
 report:
 	node bin/pullcheck.mjs report
+
+# Benchmarks (not tests): catalogue time, pull throughput against skopeo and curl, fleets.
+# Writes reports/bench.json, reports/bench.md and reports/bench.svg. BENCH_ARGS=--quick for a smoke run.
+bench: setup bench-tools
+	node bin/pullcheck.mjs bench $(BENCH_ARGS)
+
+bench-tools:
+	@for tool in skopeo curl; do \
+	  command -v $$tool >/dev/null && continue; \
+	  echo "make bench: installing $$tool from Debian"; \
+	  if ! { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool) >/dev/null 2>&1; }; then \
+	    echo "make bench: could not install $$tool (needs Debian's apt-get and root); its rows will say it is missing"; \
+	  fi; \
+	done
 
 docs:
 	node bin/pullcheck.mjs docs

@@ -26,6 +26,19 @@ export interface ScenarioRunResult {
   brokenBy?: string;
   realDurationMs: number;
   virtualDurationMs: number;
+  /** Where the real time went (for benchmarks): the reset, the registry setup, the steps. */
+  timing?: RunTiming;
+}
+
+export interface RunTiming {
+  resetMs: number;
+  /** Pushing the scenario's images and creating the node. */
+  setupMs: number;
+  stepsMs: number;
+  /** Summed duration of the registry requests the node made (they may overlap). */
+  registryRequestsMs: number;
+  /** Body bytes the registry served the node. */
+  registryBytes: number;
 }
 
 export type CellVerdict = "passed" | "failed" | "unspecified" | "broken";

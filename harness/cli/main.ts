@@ -10,6 +10,7 @@ import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
 import { buildReport, writePolicyDocs } from "./build-report.js";
 import { fleetCommand } from "./fleet-command.js";
+import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/simulated-node/kubelet/kubelet-version.js";
 
 const USAGE = `usage: pullcheck <command> [options]
@@ -21,6 +22,7 @@ commands:
   report             build the HTML report and reports/matrix.md from the last run
   docs               regenerate docs/policies.md from the policies and the last run's results
   fleet              a restart storm of N simulated nodes: registry load per policy (fleet --help)
+  bench              measure suite time, pull throughput and fleets into reports/bench.* (bench --help)
 
 options (run, list):
   --policy NAME      only this policy (repeatable)
@@ -49,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
         return writePolicyDocs();
       case "fleet":
         return await fleetCommand(rest);
+      case "bench":
+        return await benchCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -37,9 +37,11 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
   const start = clock.now();
   const state = new RunState(scenario, policy, world, timeline);
   await world.environment.reset();
+  const resetDone = performance.now();
   await state.prepareRegistry();
   timeline.feedFrom(() => state.refreshRequests(clock.now()));
   const node = await world.createNode({ clock, timeline, scenario, policies: world.policies });
+  const setupDone = performance.now();
   const expects: ExpectResult[] = [];
   try {
     for (const [index, step] of scenario.steps.entries()) {
@@ -60,6 +62,8 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
   } finally {
     await node.close();
   }
+  const stepsDone = performance.now();
+  const nodeRequests = world.environment.requests().slice(state.requestsBeforeNode);
   const invariants = checkInvariants({
     timeline,
     pods: state.pods,
@@ -78,6 +82,13 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
     invariants,
     realDurationMs: Math.round(performance.now() - realStart),
     virtualDurationMs: Math.round(clock.now() - start),
+    timing: {
+      resetMs: Math.round(resetDone - realStart),
+      setupMs: Math.round(setupDone - resetDone),
+      stepsMs: Math.round(stepsDone - setupDone),
+      registryRequestsMs: nodeRequests.reduce((sum, r) => sum + r.durationMs, 0),
+      registryBytes: nodeRequests.reduce((sum, r) => sum + r.bytes, 0),
+    },
   };
   return { result, timeline, start };
 }
@@ -88,6 +99,8 @@ class RunState {
   registryPrivate = false;
   private readonly users = new Map<string, string>();
   private requestsSeen = 0;
+  /** Gate log entries before the node's first request (the admin's pushes bypass the gate). */
+  requestsBeforeNode = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -102,6 +115,7 @@ class RunState {
       await this.world.environment.admin.pushImage(image.repo, image.tag, this.world.fixture(image.variant));
     }
     this.requestsSeen = this.world.environment.requests().length;
+    this.requestsBeforeNode = this.requestsSeen;
   }
 
   async perform(step: Step, index: number, node: NodeUnderTest): Promise<ExpectResult | undefined> {

@@ -17,10 +17,16 @@ export interface NodeOptions {
   policies: Map<string, PolicyDefinition>;
 }
 
+/** What the runner reads of any backend's registry access log entry; the rest is the world's to translate. */
+export interface RequestLogEntry {
+  bytes: number;
+  durationMs: number;
+}
+
 /** The slice of a started environment the runner uses. */
 export interface RunEnvironment {
   reset(): Promise<void>;
-  requests(): readonly unknown[];
+  requests(): readonly RequestLogEntry[];
   admin: {
     pushImage(repo: string, tag: string, fixture: FixtureImage): Promise<void>;
     untag(repo: string, tag: string): Promise<void>;

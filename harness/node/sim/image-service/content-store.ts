@@ -123,6 +123,7 @@ export class ContentStore {
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
 class IngestWriter implements BlobWriter {
   private closed = false;
@@ -133,18 +134,25 @@ class IngestWriter implements BlobWriter {
     private readonly handle: FileHandle,
   ) {}
 
-  /** Network chunks are small (16–64 KiB); they reach the disk in writes of about 1 MiB. */
+  /**
+   * Network chunks are small (16–64 KiB): they go to the disk about 1 MiB at a time (writev, no
+   * copy), while the download goes on; the caller waits only when 8 MiB are still unwritten.
+   */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private writing: Promise<unknown> = Promise.resolve();
+  private unwrittenBytes = 0;
 
   async write(chunk: Buffer): Promise<void> {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= WRITE_BATCH_BYTES) await this.flush();
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.flush();
+    if (this.unwrittenBytes >= MAX_UNWRITTEN_BYTES) await this.writing;
   }
 
   async commit(digest: string): Promise<void> {
-    await this.flush();
+    this.flush();
+    await this.writing;
     await this.close();
     const target = this.store.blobPath(digest);
     await mkdir(path.dirname(target), { recursive: true });
@@ -153,16 +161,24 @@ class IngestWriter implements BlobWriter {
   }
 
   async abort(): Promise<void> {
+    await this.writing.catch(() => {});
     await this.close();
     await rm(this.file, { force: true });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     if (this.pendingBytes === 0) return;
-    const batch = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const batch = this.pending;
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    await this.handle.write(batch);
+    this.unwrittenBytes += bytes;
+    // Chained: batches reach the file in order; a failed write fails every later wait on it.
+    this.writing = this.writing.then(async () => {
+      await this.handle.writev(batch);
+      this.unwrittenBytes -= bytes;
+    });
+    this.writing.catch(() => {}); // seen by the next wait on it, never unhandled meanwhile
   }
 
   private async close(): Promise<void> {
