@@ -3,15 +3,25 @@
  * 0 all passed, 1 an outcome differed (or a run broke), 2 bad input.
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
-import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
+import { REPO_ROOT, defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
 import { buildReport, writePolicyDocs } from "./build-report.js";
 import { fleetCommand } from "./fleet-command.js";
+import { DEFAULT_CONTAINER_IMAGES } from "../environment/container-parts.js";
+import type { KindRunOptions } from "../run/start-kind-world.js";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/simulated-node/kubelet/kubelet-version.js";
+
+/**
+ * The node image used when --node-image is not given. Not verified here (no image can be pulled
+ * on the machines this was written on): use one listed in the release notes of the pinned kind.
+ */
+export const DEFAULT_NODE_IMAGE = "kindest/node:v1.35.0";
 
 const USAGE = `usage: pullcheck <command> [options]
 
@@ -27,10 +37,17 @@ commands:
 options (run, list):
   --policy NAME      only this policy (repeatable)
   --policies FILE    extra policy definitions (repeatable)
-  --backend NAME     sim (default); kind is planned
+  --backend NAME     sim (default) or kind (real kubelets; repeatable: both give one matrix)
+  --node-image IMG   kind node image (default ${DEFAULT_NODE_IMAGE}); a kubelet fork's image works too
+  --kind-policies P  comma-separated proposed policies the node image's kubelet knows (default: its
+                     label dev.pullcheck.policies)
   --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
   --retain           keep the environment running afterwards and print where it is
   --parallel N       tests at once, each with its own registry and Toxiproxy (default 4)
+  --containers       registry, Toxiproxy and gate as containers (needs a Docker engine; make images)
+  --registry-image I, --toxiproxy-image I, --gate-image I
+                     images for --containers (defaults: registry:3, ghcr.io/shopify/toxiproxy:2.12.0,
+                     pullcheck-gate:local)
   --report           build the report after the run
   --kubelet-version V  reproduce kubelet 1.35 (default), 1.34 (KEP-2535 off) or 1.31 (no precheck)
   --output DIR       write results to DIR/results and DIR/allure-results instead of the repository`;
@@ -90,6 +107,12 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         scenario: { type: "string" },
         retain: { type: "boolean" },
         parallel: { type: "string" },
+        containers: { type: "boolean" },
+        "registry-image": { type: "string" },
+        "toxiproxy-image": { type: "string" },
+        "gate-image": { type: "string" },
+        "node-image": { type: "string" },
+        "kind-policies": { type: "string" },
         report: { type: "boolean" },
         output: { type: "string" },
         "kubelet-version": { type: "string" },
@@ -102,7 +125,10 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   const defaults = defaultRunConfig();
   const backends = values.backend ?? ["sim"];
   for (const backend of backends) {
-    if (backend !== "sim") throw new InputError([{ path: "--backend", message: `backend ${backend} is not available in this build`, hint: "use --backend sim" }]);
+    if (backend !== "sim" && backend !== "kind") throw new InputError([{ path: "--backend", message: `unknown backend ${backend}`, hint: "sim or kind" }]);
+  }
+  if (!backends.includes("kind") && (values["node-image"] !== undefined || values["kind-policies"] !== undefined)) {
+    throw new InputError([{ path: "--node-image/--kind-policies", message: "these apply to the kind backend only", hint: "add --backend kind" }]);
   }
   const version = values["kubelet-version"] ?? "1.35";
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
@@ -112,9 +138,26 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
     throw new InputError([{ path: "--parallel", message: `"${values.parallel}" is not a number of tests between 1 and 32`, hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)" }]);
   }
+  const imageFlags = [values["registry-image"], values["toxiproxy-image"], values["gate-image"]];
+  if (!values.containers && imageFlags.some((v) => v !== undefined)) {
+    throw new InputError([{ path: "--registry-image/--toxiproxy-image/--gate-image", message: "images only apply in container mode", hint: "add --containers" }]);
+  }
+  const containers = values.containers
+    ? {
+        images: {
+          registry: values["registry-image"] ?? DEFAULT_CONTAINER_IMAGES.registry,
+          toxiproxy: values["toxiproxy-image"] ?? DEFAULT_CONTAINER_IMAGES.toxiproxy,
+          gate: values["gate-image"] ?? DEFAULT_CONTAINER_IMAGES.gate,
+        },
+      }
+    : undefined;
+  const kind = backends.includes("kind") ? kindOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"]) : undefined;
   const config: RunConfig = {
     ...defaults,
-    parallel,
+    // A kind cluster runs one test at a time; so does everything else in a run that has one.
+    parallel: kind ? 1 : parallel,
+    ...(kind ? { kind } : {}),
+    ...(containers ? { containers } : {}),
     scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
     policies: values.policy ?? [],
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),
@@ -149,6 +192,21 @@ function validate(args: string[]): number {
   const { scenarios } = loadCatalogue(config);
   console.log(`${scenarios.length} scenario file${scenarios.length === 1 ? "" : "s"} valid`);
   return 0;
+}
+
+/** The kind backend's options; fails early (exit 1, with the fix) when kind or Docker is missing. */
+function kindOptions(nodeImage: string, policiesFlag: string | undefined): KindRunOptions {
+  const kindBinary = join(REPO_ROOT, ".tools", "bin", "kind");
+  if (!existsSync(kindBinary)) throw new EnvironmentError(`the kind backend needs the kind CLI at ${kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
+  let declared = "";
+  try {
+    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
+    declared = execFileSync("docker", ["image", "inspect", "--format", '{{index .Config.Labels "dev.pullcheck.policies"}}', nodeImage], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    // No engine: kind will say so when it creates the cluster. No local image: kind pulls it.
+  }
+  const list = (policiesFlag ?? (declared === "<no value>" ? "" : declared)).split(",").map((p) => p.trim()).filter(Boolean);
+  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies: list };
 }
 
 export function globMatch(glob: string, name: string): boolean {

@@ -33,22 +33,48 @@ export interface GateRules {
 
 const REASONS: Record<number, string> = { 401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND", 429: "TOOMANYREQUESTS", 500: "UNKNOWN", 503: "UNAVAILABLE" };
 
-export class HttpGate {
+/** What the environment needs of a gate, in this process or in a container (remote-gate.ts). */
+export interface GateControl {
+  /** Every request the gate finished since the last clearLog(), in the order they finished. */
+  readonly log: GateLogEntry[];
+  setRules(rules: GateRules): Promise<void>;
+  clearLog(): Promise<void>;
+  /** Resolves once `log` holds every request the gate has finished so far. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class HttpGate implements GateControl {
   readonly log: GateLogEntry[] = [];
   rules: GateRules = { http: [], tamperBlobs: false };
+  /** Called with each entry as it is logged, before the response ends (the container's log stream). */
+  onEntry: ((entry: GateLogEntry) => void) | undefined;
   private server: Server | undefined;
   private readonly agent = new Agent({ keepAlive: true });
 
-  constructor(private readonly upstreamPort: number) {}
+  constructor(
+    private readonly upstreamPort: number,
+    private readonly upstreamHost = "127.0.0.1",
+  ) {}
 
-  async listen(port: number): Promise<void> {
+  async listen(port: number, host = "127.0.0.1"): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
-      this.server!.listen(port, "127.0.0.1", () => resolve());
+      this.server!.listen(port, host, () => resolve());
     });
   }
+
+  async setRules(rules: GateRules): Promise<void> {
+    this.rules = rules;
+  }
+
+  async clearLog(): Promise<void> {
+    this.log.length = 0;
+  }
+
+  async flush(): Promise<void> {}
 
   async close(): Promise<void> {
     this.agent.destroy();
@@ -73,9 +99,12 @@ export class HttpGate {
       user: basicUser(req.headers.authorization),
       injected: false,
     };
+    // Logged before the response's last byte goes out, so that whoever follows the log learns of
+    // a request no later than the client learns its answer.
     const finish = () => {
       entry.durationMs = Date.now() - started;
       this.log.push(entry);
+      this.onEntry?.(entry);
     };
     const rule = this.rules.http.find((r) => matches(r.on, path));
     if (rule) {
@@ -88,12 +117,12 @@ export class HttpGate {
       entry.bytes = req.method === "HEAD" ? 0 : Buffer.byteLength(body);
       req.resume();
       res.writeHead(rule.status, headers);
-      res.end(req.method === "HEAD" ? undefined : body);
       finish();
+      res.end(req.method === "HEAD" ? undefined : body);
       return;
     }
     const upstream = httpRequest(
-      { host: "127.0.0.1", port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
+      { host: this.upstreamHost, port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (answer) => {
         entry.status = answer.statusCode ?? 502;
         res.writeHead(entry.status, answer.headers);
@@ -103,8 +132,8 @@ export class HttpGate {
           res.write(tamper ? tampered(chunk) : chunk);
         });
         answer.on("end", () => {
-          res.end();
           finish();
+          res.end();
         });
         answer.on("error", () => res.destroy());
       },
@@ -112,8 +141,8 @@ export class HttpGate {
     upstream.on("error", () => {
       entry.status = 502;
       if (!res.headersSent) res.writeHead(502);
-      res.end();
       finish();
+      res.end();
     });
     res.on("close", () => upstream.destroy());
     req.pipe(upstream);

@@ -1,38 +1,52 @@
 /**
- * The real Toxiproxy server (Shopify Toxiproxy v2) as a child process, with one proxy,
- * `registry`, in front of the HTTP gate. TCP faults are Toxiproxy toxics; `down` disables the
- * proxy, which closes its listener (connection refused) and the connections it carried.
+ * The real Toxiproxy server (Shopify Toxiproxy v2), as a child process or a container, with one
+ * proxy, `registry`, in front of the HTTP gate. TCP faults are Toxiproxy toxics; `down` disables
+ * the proxy, which closes its listener (connection refused) and the connections it carried.
  */
 import { existsSync } from "node:fs";
 import { Toxiproxy, type Proxy } from "toxiproxy-node-client";
 import { EnvironmentError } from "../support/errors.js";
-import { startProcess, waitForHttp, type ManagedProcess } from "../support/managed-process.js";
+import { startProcess, waitForHttp } from "../support/managed-process.js";
 import type { FaultSpec } from "./fault-spec.js";
 
+/** A started Toxiproxy server: where its API is, and how to stop it. */
+export interface ToxiproxyInstance {
+  apiUrl: string;
+  whereabouts: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the pinned binary on 127.0.0.1. */
+export function toxiproxyProcess(binary: string, apiPort: number): () => Promise<ToxiproxyInstance> {
+  if (!existsSync(binary)) throw new EnvironmentError(`the Toxiproxy binary is missing: ${binary}`, "run `make setup` (it installs the pinned Toxiproxy with go install)");
+  return async () => {
+    const process = startProcess("toxiproxy-server", binary, ["-host", "127.0.0.1", "-port", String(apiPort)]);
+    await waitForHttp(process, `http://127.0.0.1:${apiPort}/version`, [200]);
+    return { apiUrl: `http://127.0.0.1:${apiPort}`, whereabouts: `pid ${process.pid}, API http://127.0.0.1:${apiPort}`, stop: () => process.stop() };
+  };
+}
+
 export class ToxiproxyServer {
-  private process: ManagedProcess | undefined;
+  private instance: ToxiproxyInstance | undefined;
   private client: Toxiproxy | undefined;
   private proxy: Proxy | undefined;
   private toxicCount = 0;
 
+  /** `listen` and `upstream` as Toxiproxy sees them ("127.0.0.1:8666", "gate:5000"). */
   constructor(
-    private readonly binary: string,
-    private readonly apiPort: number,
-    readonly listenPort: number,
-    private readonly upstreamPort: number,
-  ) {
-    if (!existsSync(binary)) throw new EnvironmentError(`the Toxiproxy binary is missing: ${binary}`, "run `make setup` (it installs the pinned Toxiproxy with go install)");
-  }
+    private readonly launch: () => Promise<ToxiproxyInstance>,
+    private readonly listen: string,
+    private readonly upstream: string,
+  ) {}
 
-  get pid(): number | undefined {
-    return this.process?.pid;
+  get whereabouts(): string {
+    return this.instance?.whereabouts ?? "not running";
   }
 
   async start(): Promise<void> {
-    this.process = startProcess("toxiproxy-server", this.binary, ["-host", "127.0.0.1", "-port", String(this.apiPort)]);
-    await waitForHttp(this.process, `http://127.0.0.1:${this.apiPort}/version`, [200]);
-    this.client = new Toxiproxy(`http://127.0.0.1:${this.apiPort}`);
-    this.proxy = await this.client.createProxy({ name: "registry", listen: `127.0.0.1:${this.listenPort}`, upstream: `127.0.0.1:${this.upstreamPort}` });
+    this.instance = await this.launch();
+    this.client = new Toxiproxy(this.instance.apiUrl);
+    this.proxy = await this.client.createProxy({ name: "registry", listen: this.listen, upstream: this.upstream });
   }
 
   /** TCP faults only; HTTP faults are the gate's. */
@@ -71,7 +85,7 @@ export class ToxiproxyServer {
   }
 
   async stop(): Promise<void> {
-    await this.process?.stop();
-    this.process = undefined;
+    await this.instance?.stop();
+    this.instance = undefined;
   }
 }

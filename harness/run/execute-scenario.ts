@@ -4,7 +4,6 @@
  * checks the security invariants over the whole timeline. The only module that knows every stage.
  */
 import { createHash } from "node:crypto";
-import { VirtualClock } from "../support/clock.js";
 import { formatDuration } from "../support/duration.js";
 import { describeFault } from "../faults/fault-spec.js";
 import { Timeline } from "../observe/timeline.js";
@@ -33,14 +32,17 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
   const realStart = performance.now();
   const { scenario, policy } = test;
   const timeline = new Timeline();
-  const clock = new VirtualClock();
+  const clock = world.newClock();
   const start = clock.now();
   const state = new RunState(scenario, policy, world, timeline);
   await world.environment.reset();
   const resetDone = performance.now();
   await state.prepareRegistry();
-  timeline.feedFrom(() => state.refreshRequests(clock.now()));
   const node = await world.createNode({ clock, timeline, scenario, policies: world.policies });
+  // A real node's preloading pulls through the gate: those requests are not the scenario's.
+  await world.environment.flushRequests();
+  state.startCountingRequests();
+  timeline.feedFrom(() => state.refreshRequests(clock.now()));
   const setupDone = performance.now();
   const expects: ExpectResult[] = [];
   try {
@@ -58,6 +60,7 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
         }
       });
     }
+    await world.environment.flushRequests();
     state.refreshRequests(clock.now());
   } finally {
     await node.close();
@@ -99,7 +102,7 @@ class RunState {
   registryPrivate = false;
   private readonly users = new Map<string, string>();
   private requestsSeen = 0;
-  /** Gate log entries before the node's first request (the admin's pushes bypass the gate). */
+  /** Gate log entries before the scenario's first step (the admin's pushes bypass the gate). */
   requestsBeforeNode = 0;
 
   constructor(
@@ -114,6 +117,9 @@ class RunState {
     for (const image of this.scenario.registry.images) {
       await this.world.environment.admin.pushImage(image.repo, image.tag, this.world.fixture(image.variant));
     }
+  }
+
+  startCountingRequests(): void {
     this.requestsSeen = this.world.environment.requests().length;
     this.requestsBeforeNode = this.requestsSeen;
   }
@@ -197,6 +203,8 @@ class RunState {
       podStart: pod.runIndex,
       digestOf: (variant: string) => this.world.digestOf(variant),
     };
+    // A gate in a container reports over a stream: have everything it answered so far.
+    await this.world.environment.flushRequests();
     const options = {
       clock: node.clock,
       timeline: this.timeline,

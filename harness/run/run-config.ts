@@ -4,6 +4,8 @@
  */
 import { resolve } from "node:path";
 import { InputError } from "../support/errors.js";
+import type { ContainerOptions } from "../environment/container-parts.js";
+import type { KindRunOptions } from "./start-kind-world.js";
 
 export interface RunConfig {
   /** Scenario files or folders. */
@@ -21,6 +23,10 @@ export interface RunConfig {
   scenarioGlob?: string;
   /** Keep the environment running after the run and print where it is. */
   retain: boolean;
+  /** Registry, Toxiproxy and gate as containers (container mode); process mode when absent. */
+  containers?: ContainerOptions;
+  /** The kind backend's cluster, when `backends` has kind. */
+  kind?: KindRunOptions;
   /** Tests run at once, each with an environment of its own. */
   parallel: number;
   /** Where machine-readable results go (cells of the matrix). */

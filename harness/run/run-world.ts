@@ -27,6 +27,8 @@ export interface RequestLogEntry {
 export interface RunEnvironment {
   reset(): Promise<void>;
   requests(): readonly RequestLogEntry[];
+  /** Resolves once requests() holds every request answered so far (a gate in a container reports late). */
+  flushRequests(): Promise<void>;
   admin: {
     pushImage(repo: string, tag: string, fixture: FixtureImage): Promise<void>;
     untag(repo: string, tag: string): Promise<void>;
@@ -50,6 +52,8 @@ export interface RunWorld {
   variantOf(digest: string): string | undefined;
   /** The pull policy a pod ends up with (API server defaulting when empty). */
   effectivePolicy(image: string, imagePullPolicy: string | undefined): string;
+  /** The clock of one test: virtual for the simulation, real for a real kubelet. */
+  newClock(): Clock;
   createNode(options: NodeOptions): Promise<NodeUnderTest>;
   toRequestObservation(entry: unknown, now: number): Extract<Observation, { kind: "request" }>;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
+import { VirtualClock } from "../support/clock.js";
 import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import { createSimNode } from "../node/simulated-node/sim-node.js";
@@ -15,11 +16,19 @@ import type { NodeOptions, RunEnvironment, RunWorld } from "./run-world.js";
 import { gateEntryToObservation } from "./gate-entry.js";
 
 export interface StartedRunWorld extends RunWorld {
+  /** kind only: `kind export logs` into `target` (for a failed test's report). */
+  exportLogs?(target: string): Promise<void>;
   close(): Promise<void>;
 }
 
+const CONTAINER_STALL_AFTER_MS = 3_000;
+
 export async function startRunWorld(policies: PolicyDefinition[], config: RunConfig): Promise<StartedRunWorld> {
-  const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain });
+  const environment = await startEnvironment({
+    toolsDir: join(REPO_ROOT, ".tools", "bin"),
+    retain: config.retain,
+    ...(config.containers ? { containers: config.containers } : {}),
+  });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
   const knownDigests = new Set<string>();
   for (const variant of FIXTURE_VARIANTS) {
@@ -41,6 +50,9 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
     digestOf: (variant) => getFixture(variant).digest,
     variantOf: (digest) => variantOfDigest(digest),
     effectivePolicy: (image, imagePullPolicy) => imagePullPolicy ?? defaultPullPolicy(image),
+    // Containers answer more slowly than local processes, most of all with four tests at once:
+    // a request must go quiet for longer before the clock treats it as hanging.
+    newClock: () => new VirtualClock(config.containers ? { stallAfterMs: CONTAINER_STALL_AFTER_MS } : {}),
     async createNode(options: NodeOptions) {
       nodeCount++;
       return await createSimNode({

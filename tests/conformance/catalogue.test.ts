@@ -8,13 +8,14 @@
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as allure from "allure-js-commons";
 import { ContentType } from "allure-js-commons";
 import { readRunConfig } from "../../harness/run/run-config.js";
 import { loadCatalogue } from "../../harness/run/catalogue.js";
 import { executeScenario } from "../../harness/run/execute-scenario.js";
-import { startRunWorld } from "../../harness/run/start-run-world.js";
+import { startRunWorld, type StartedRunWorld } from "../../harness/run/start-run-world.js";
+import { startKindWorld } from "../../harness/run/start-kind-world.js";
 import { createWorldPool, type WorldPool } from "../../harness/run/world-pool.js";
 import { cellVerdict, type ScenarioRunResult } from "../../harness/assert/outcome-result.js";
 import { explainFailure } from "../../harness/run/explain-failure.js";
@@ -27,19 +28,35 @@ const catalogue = loadCatalogue(config);
 const plan = catalogue.plan.filter((t) => !config.scenarioGlob || globMatch(config.scenarioGlob, t.scenario.id));
 const results: ScenarioRunResult[] = [];
 
-let worlds: WorldPool;
-
-beforeAll(() => {
-  worlds = createWorldPool(config.parallel, () => startRunWorld(catalogue.policies, config));
-});
+// One pool of worlds per backend: the simulation runs `parallel` tests at once; kind has one
+// cluster and runs its tests one after the other, on the real clock.
+const pools = new Map<string, WorldPool>();
+function poolFor(backend: string): WorldPool {
+  let pool = pools.get(backend);
+  if (!pool) {
+    const start = (): Promise<StartedRunWorld> => (backend === "kind" ? startKindWorld(catalogue.policies, config, config.kind!) : startRunWorld(catalogue.policies, config));
+    pool = createWorldPool(backend === "kind" ? 1 : config.parallel, start);
+    pools.set(backend, pool);
+  }
+  return pool;
+}
 
 afterAll(async () => {
-  await worlds?.close();
+  await Promise.all([...pools.values()].map((pool) => pool.close()));
 });
+
+/** Why a test cannot run on its backend (a proposed policy the real kubelet does not know), if so. */
+function unsupported(test: (typeof plan)[number]): string | undefined {
+  if (test.backend !== "kind" || test.policy.kind !== "proposed") return undefined;
+  if (config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
+  return `the kubelet in ${config.kind?.nodeImage ?? "the node image"} does not know imagePullPolicy ${test.policy.name} (a node image declares support with the label dev.pullcheck.policies=${test.policy.name}; or pass --kind-policies ${test.policy.name})`;
+}
+
+const KIND_TEST_TIMEOUT_MS = 30 * 60_000;
 
 describe.concurrent("conformance", () => {
   for (const test of plan) {
-    it(test.name, async (ctx) => {
+    it(test.name, test.backend === "kind" ? { timeout: KIND_TEST_TIMEOUT_MS } : {}, async (ctx) => {
       await labelTest({
         scenarioId: test.scenario.id,
         group: test.scenario.id.split("/")[0] ?? "scenarios",
@@ -53,7 +70,19 @@ describe.concurrent("conformance", () => {
         scenarioFile: test.scenario.file,
         scenarioText: readFileSync(test.scenario.file, "utf8"),
       });
-      const run = await worlds.withWorld((world) => executeScenario(test, world, allureStep));
+      const reason = unsupported(test);
+      if (reason) return ctx.skip(reason);
+      const run = await poolFor(test.backend).withWorld(async (world) => {
+        const outcome = await executeScenario(test, world, allureStep);
+        if (world.exportLogs && cellVerdict(outcome.result) === "failed") {
+          const target = join(config.resultsDir, "kind-logs", `${test.scenario.id.replace(/[^A-Za-z0-9._-]+/g, "_")}--${test.policy.name}`);
+          await world.exportLogs(target).then(
+            () => allure.attachment("kind logs", `kind export logs: ${target}`, ContentType.TEXT),
+            (error: unknown) => allure.attachment("kind logs", `kind export logs failed: ${String(error)}`, ContentType.TEXT),
+          );
+        }
+        return outcome;
+      });
       results.push(run.result);
       await saveResult(config.resultsDir, run.result);
       await attachRun(run.result, run.timeline.all(), run.start);

@@ -31,8 +31,3 @@ export function containerStatus(pod: SimPod, state: ContainerState, at: number):
 }
 
 /** The observation a container status amounts to. */
-export function stateOf(status: V1ContainerStatus): ContainerState {
-  if (status.state?.running) return { phase: "running", reason: "", message: "", imageID: status.imageID };
-  const waiting = status.state?.waiting;
-  return { phase: waiting?.reason === "ContainerCreating" ? "creating" : "waiting", reason: waiting?.reason ?? "", message: waiting?.message ?? "" };
-}

@@ -19,7 +19,8 @@ import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./k
 import { PodWorker, type EnsureResult } from "./pod-worker.js";
 import { ensureWithProposedPolicy } from "./proposed-policy-flow.js";
 import { VerificationLog } from "./verification-log.js";
-import { containerStatus, podEvent, stateOf } from "./kubernetes-objects.js";
+import { containerStatus, podEvent } from "./kubernetes-objects.js";
+import { stateOf } from "../../observe/container-state-of.js";
 import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
 import type { KubeletVersion } from "./kubelet/kubelet-version.js";

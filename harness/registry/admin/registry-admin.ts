@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../../support/errors.js";
 import type { FixtureImage } from "../fixtures/types.js";
-import type { RegistryProcess } from "../launcher/registry-process.js";
+import type { RegistryServer } from "../launcher/registry-server.js";
 import { BackgroundRemover, snapshotTree } from "./storage-tree.js";
 
 export const ADMIN_USER = "pullcheck-admin";
@@ -29,7 +29,7 @@ export class RegistryAdmin {
   private readonly remover: BackgroundRemover;
 
   constructor(
-    private readonly registry: RegistryProcess,
+    private readonly registry: RegistryServer,
     private readonly storageDir: string,
     private readonly backupRoot: string,
     private readonly adminPassword: string,

@@ -3,12 +3,11 @@
  * deletes enabled, optional htpasswd (bcrypt) auth, listening on one fixed 127.0.0.1 port so
  * that it can be stopped and started again (restore, user changes) at the same address.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import bcrypt from "bcryptjs";
-import { stringify } from "yaml";
+import { existsSync } from "node:fs";
 import { EnvironmentError } from "../../support/errors.js";
 import { startProcess, waitForHttp, type ManagedProcess } from "../../support/managed-process.js";
+import { writeRegistryConfig } from "./registry-config.js";
+import type { RegistryServer } from "./registry-server.js";
 
 export interface RegistryProcessOptions {
   binary: string;
@@ -19,7 +18,7 @@ export interface RegistryProcessOptions {
   configDir: string;
 }
 
-export class RegistryProcess {
+export class RegistryProcess implements RegistryServer {
   private process: ManagedProcess | undefined;
   private users = new Map<string, string>();
 
@@ -31,23 +30,19 @@ export class RegistryProcess {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
-  get pid(): number | undefined {
-    return this.process?.pid;
+  get whereabouts(): string {
+    return `pid ${this.process?.pid}`;
   }
 
-  /** Users the registry requires (htpasswd). An empty map means no auth at all. */
   async setUsers(users: Map<string, string>): Promise<void> {
     this.users = new Map(users);
-    await this.restart();
+    await this.stop();
+    await this.start();
   }
 
   async start(): Promise<void> {
-    const configFile = join(this.options.configDir, "config.yml");
-    writeFileSync(configFile, stringify(this.config()));
-    if (this.users.size > 0) {
-      const lines = [...this.users].map(([user, password]) => `${user}:${bcryptHash(password)}`);
-      writeFileSync(join(this.options.configDir, "htpasswd"), `${lines.join("\n")}\n`);
-    }
+    const { storageDir, configDir, port } = this.options;
+    const configFile = writeRegistryConfig(configDir, { storageDir, configDir, addr: `127.0.0.1:${port}` }, this.users);
     this.process = startProcess("registry", this.options.binary, ["serve", configFile]);
     await waitForHttp(this.process, `${this.url}/v2/`, [200, 401]);
   }
@@ -56,28 +51,4 @@ export class RegistryProcess {
     await this.process?.stop();
     this.process = undefined;
   }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-
-  private config(): object {
-    return {
-      version: 0.1,
-      log: { level: "error", accesslog: { disabled: true } },
-      storage: { filesystem: { rootdirectory: this.options.storageDir }, delete: { enabled: true }, maintenance: { uploadpurging: { enabled: false } } },
-      http: { addr: `127.0.0.1:${this.options.port}`, secret: "pullcheck-local-only" },
-      ...(this.users.size > 0 ? { auth: { htpasswd: { realm: "pullcheck", path: join(this.options.configDir, "htpasswd") } } } : {}),
-    };
-  }
-}
-
-// bcrypt cost 5: the registry only checks that it is bcrypt; speed matters for tests. A password
-// keeps its hash for the whole process (any valid hash will do, and hashing is slow in JS).
-const hashes = new Map<string, string>();
-function bcryptHash(password: string): string {
-  let hash = hashes.get(password);
-  if (!hash) hashes.set(password, (hash = bcrypt.hashSync(password, 5)));
-  return hash;
 }

@@ -1,0 +1,44 @@
+/**
+ * Renders kind-config/cluster.yaml and kind-config/hosts.toml.
+ *
+ * Uncertain: the CRI registry table is `plugins."io.containerd.grpc.v1.cri".registry` in the
+ * config format kind's own local-registry guide patches, and `plugins."io.containerd.cri.v1.images".registry`
+ * in containerd 2's native (version 3) format. Which one a given node image honours could not be
+ * checked here (no node image can be pulled); `containerdConfigTable: "v3"` renders the latter.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../run/run-config.js";
+
+export const KIND_CONFIG_DIR = join(REPO_ROOT, "kind-config");
+
+export interface ClusterConfigInput {
+  clusterName: string;
+  nodeImage: string;
+  /** Host folder mounted as the node's /etc/containerd/certs.d. */
+  certsDir: string;
+  containerdConfigTable?: "v2" | "v3";
+}
+
+export function renderClusterConfig(input: ClusterConfigInput): string {
+  const text = fill(readFileSync(join(KIND_CONFIG_DIR, "cluster.yaml"), "utf8"), {
+    clusterName: input.clusterName,
+    nodeImage: input.nodeImage,
+    certsDir: input.certsDir,
+  });
+  return input.containerdConfigTable === "v3" ? text.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry') : text;
+}
+
+/** hosts.toml for `registryHost`, sending pulls to `mirrorEndpoint` (host:port on the kind network). */
+export function renderHostsToml(registryHost: string, mirrorEndpoint: string): string {
+  return fill(readFileSync(join(KIND_CONFIG_DIR, "hosts.toml"), "utf8"), { registryHost, mirrorEndpoint });
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`kind-config template needs a value for ${key}`);
+    if (/["\n]/.test(value)) throw new Error(`kind-config value for ${key} must not contain quotes or newlines: ${JSON.stringify(value)}`);
+    return value;
+  });
+}

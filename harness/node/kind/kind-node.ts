@@ -1,0 +1,95 @@
+/**
+ * The node under test is a real kubelet in a kind cluster. Pods and pull secrets are created with
+ * @kubernetes/client-node; the pod's container status and the namespace's Events are polled and
+ * put on the timeline (real clock). `gc` is `crictl rmi` in the node, `restart: kubelet` is
+ * `systemctl restart kubelet` there.
+ *
+ * Not checked against a real cluster on the machine this was written on (no kind node image can
+ * be pulled there); see docs/kind.md.
+ */
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { RealClock, type Clock } from "../../support/clock.js";
+import { errorMessage } from "../../support/errors.js";
+import type { Timeline } from "../../observe/timeline.js";
+import type { NodeUnderTest, PodRequest } from "../node-under-test.js";
+import type { KindCluster } from "./kind-cluster.js";
+import { EventReader, podManifest, pullSecretManifest, statusObservation } from "./kind-objects.js";
+
+const POLL_MS = 500;
+
+export class KindNode implements NodeUnderTest {
+  readonly backend = "kind";
+  readonly clock: Clock = new RealClock();
+  private readonly api: CoreV1Api;
+  private readonly events = new EventReader();
+  private readonly lastState = new Map<string, string>();
+  private readonly pods = new Set<string>();
+  private readonly secrets = new Set<string>();
+  private polling: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly cluster: KindCluster,
+    private readonly namespace: string,
+    private readonly timeline: Timeline,
+  ) {
+    const config = new KubeConfig();
+    config.loadFromString(cluster.kubeconfig);
+    this.api = config.makeApiClient(CoreV1Api);
+  }
+
+  async start(): Promise<void> {
+    await this.api.createNamespace({ body: { metadata: { name: this.namespace, labels: { "app.kubernetes.io/managed-by": "pullcheck" } } } });
+    this.polling = setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  async createPod(request: PodRequest): Promise<void> {
+    if (request.pullSecret && !this.secrets.has(request.pullSecret.name)) {
+      await this.api.createNamespacedSecret({ namespace: this.namespace, body: pullSecretManifest(request.pullSecret, this.namespace) });
+      this.secrets.add(request.pullSecret.name);
+    }
+    await this.api.createNamespacedPod({ namespace: this.namespace, body: podManifest(request, this.namespace) });
+    this.pods.add(request.name);
+  }
+
+  async deletePod(name: string): Promise<void> {
+    await this.api.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 });
+    this.pods.delete(name);
+  }
+
+  async removeImage(image: string): Promise<void> {
+    await this.cluster.exec(["crictl", "rmi", image]);
+  }
+
+  async restartKubelet(): Promise<void> {
+    await this.cluster.exec(["systemctl", "restart", "kubelet"]);
+  }
+
+  contentVerified(): boolean | undefined {
+    return undefined; // containerd verifies digests itself; there is no hook to re-check here
+  }
+
+  async close(): Promise<void> {
+    if (this.polling) clearInterval(this.polling);
+    await this.poll();
+    await this.api.deleteNamespace({ name: this.namespace, gracePeriodSeconds: 0 }).catch(() => {});
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const at = this.clock.now();
+      for (const name of this.pods) {
+        const pod = await this.api.readNamespacedPod({ name, namespace: this.namespace });
+        const observation = statusObservation(pod, at);
+        const key = observation ? JSON.stringify(observation.state) : "";
+        if (observation && this.lastState.get(name) !== key) {
+          this.lastState.set(name, key);
+          this.timeline.add(observation);
+        }
+      }
+      const events = await this.api.listNamespacedEvent({ namespace: this.namespace });
+      for (const observation of this.events.read(events.items, at)) this.timeline.add(observation);
+    } catch (error) {
+      this.timeline.add({ kind: "note", at: this.clock.now(), text: `kind: could not read pods or events: ${errorMessage(error)}` });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The world of the kind backend: one kind cluster for the run (the pinned kind CLI, the chosen
+ * node image), the environment as containers on the `kind` network, and containerd in the node
+ * pointed at the run's Toxiproxy through kind-config/hosts.toml. Tests run one at a time, on the
+ * real clock; each gets a namespace of its own and a node image store without the registry's
+ * images (what the scenario preloads is pulled first, and those requests are not the test's).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { startEnvironment } from "../environment/environment.js";
+import { DEFAULT_CONTAINER_IMAGES } from "../environment/container-parts.js";
+import { RealClock } from "../support/clock.js";
+import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
+import type { PolicyDefinition } from "../policy/policy-definition.js";
+import { defaultPullPolicy } from "../node/simulated-node/kubelet-parts.js";
+import { REGISTRY_HOST } from "../node/node-under-test.js";
+import { KindCluster } from "../node/kind/kind-cluster.js";
+import { KindNode } from "../node/kind/kind-node.js";
+import { REPO_ROOT, type RunConfig } from "./run-config.js";
+import type { NodeOptions } from "./run-world.js";
+import type { StartedRunWorld } from "./start-run-world.js";
+import { gateEntryToObservation } from "./gate-entry.js";
+
+export interface KindRunOptions {
+  nodeImage: string;
+  clusterName: string;
+  /** Proposed policies the node image's kubelet knows (its label dev.pullcheck.policies, or --kind-policies). */
+  supportedPolicies: string[];
+  containerdConfigTable?: "v2" | "v3";
+}
+
+export async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, kind: KindRunOptions): Promise<StartedRunWorld> {
+  const workDir = mkdtempSync(join(tmpdir(), "pullcheck-kind-"));
+  const cluster = new KindCluster({
+    kindBinary: join(REPO_ROOT, ".tools", "bin", "kind"),
+    clusterName: kind.clusterName,
+    nodeImage: kind.nodeImage,
+    workDir,
+    retain: config.retain,
+    ...(kind.containerdConfigTable ? { containerdConfigTable: kind.containerdConfigTable } : {}),
+  });
+  try {
+    await cluster.create();
+  } catch (error) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
+  const environment = await startEnvironment({
+    toolsDir: join(REPO_ROOT, ".tools", "bin"),
+    retain: config.retain,
+    containers: { images: config.containers?.images ?? DEFAULT_CONTAINER_IMAGES, network: "kind" },
+  }).catch(async (error: unknown) => {
+    await cluster.delete();
+    throw error;
+  });
+  cluster.writeMirror(environment.networkEndpoint!);
+  const knownDigests = new Set(FIXTURE_VARIANTS.filter((v) => v !== "fat").map((v) => getFixture(v).digest));
+  let count = 0;
+  return {
+    environment,
+    policies: new Map(policies.map((p) => [p.name, p])),
+    knownDigests,
+    fixture(variant) {
+      const fixture = getFixture(variant);
+      knownDigests.add(fixture.digest);
+      return fixture;
+    },
+    digestOf: (variant) => getFixture(variant).digest,
+    variantOf: (digest) => variantOfDigest(digest),
+    effectivePolicy: (image, imagePullPolicy) => imagePullPolicy ?? defaultPullPolicy(image),
+    newClock: () => new RealClock(),
+    async createNode({ timeline, scenario }: NodeOptions) {
+      const images = await cluster.exec(["crictl", "images", "-q", `${REGISTRY_HOST}`]).catch(() => "");
+      for (const id of images.split("\n").filter(Boolean)) await cluster.exec(["crictl", "rmi", id]).catch(() => "");
+      for (const name of scenario.node.preloaded) {
+        const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
+        if (image) await cluster.exec(["crictl", "pull", `${REGISTRY_HOST}/${image.repo}:${image.tag}`]);
+      }
+      const node = new KindNode(cluster, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
+      await node.start();
+      return node;
+    },
+    toRequestObservation: gateEntryToObservation,
+    async exportLogs(target: string) {
+      await cluster.exportLogs(target);
+    },
+    async close() {
+      try {
+        await environment.close();
+      } finally {
+        await cluster.delete();
+        if (!config.retain) rmSync(workDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

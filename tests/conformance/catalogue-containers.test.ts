@@ -1,0 +1,48 @@
+/**
+ * Container mode: the whole catalogue, every policy, with registry, Toxiproxy and gate as
+ * containers (`pullcheck run --containers`), in a child process of its own. Needs a Docker engine
+ * and the images (`make images`); without them the test says why it was skipped. Afterwards no
+ * container or network of pullcheck's may be left.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONTAINER_IMAGES, PULLCHECK_LABEL } from "../../harness/environment/container-parts.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const output = mkdtempSync(join(tmpdir(), "pullcheck-containers-test-"));
+afterAll(() => rmSync(output, { recursive: true, force: true }));
+
+function docker(...args: string[]): string | undefined {
+  try {
+    return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function missingPrerequisite(): string | undefined {
+  if (docker("info", "--format", "{{.ServerVersion}}") === undefined) return "no Docker engine answers (start dockerd; .ci/run does)";
+  for (const image of Object.values(DEFAULT_CONTAINER_IMAGES)) if (docker("image", "inspect", image) === undefined) return `image ${image} is missing (run make images)`;
+  return undefined;
+}
+
+describe("container mode", () => {
+  it("should run the whole catalogue with registry, Toxiproxy and gate in containers, and leave nothing behind", { timeout: 20 * 60_000 }, (ctx) => {
+    const missing = missingPrerequisite();
+    if (missing) return ctx.skip(missing);
+    const run = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--containers", "--parallel", "3", "--output", output], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true", PULLCHECK_RUN: "", NO_COLOR: "1", FORCE_COLOR: "0" },
+      timeout: 19 * 60_000,
+    });
+    const tail = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, "").split("\n").slice(-60).join("\n");
+    expect(run.status, tail).toBe(0);
+    expect(tail).toMatch(/Tests\s+\S*\s*\d+ passed/);
+    expect(docker("ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}`)).toBe("");
+    expect(docker("network", "ls", "-q", "--filter", `label=${PULLCHECK_LABEL}`)).toBe("");
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The kind backend's own logic, without a cluster: the cluster config and the containerd hosts
+ * file it renders, the objects it sends to the API server, and how it reads statuses and Events.
+ */
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+import { renderClusterConfig, renderHostsToml } from "../../../harness/node/kind/kind-config.js";
+import { EventReader, podManifest, pullSecretManifest, statusObservation } from "../../../harness/node/kind/kind-objects.js";
+
+describe("kind config", () => {
+  it("should point the node's containerd at a certs.d folder of the run, with the chosen node image", () => {
+    const text = renderClusterConfig({ clusterName: "pullcheck-42", nodeImage: "example.test/kubelet-fork:v1.35.0-kep5497", certsDir: "/tmp/run/certs.d" });
+    const config = parse(text);
+    expect(config).toMatchObject({ kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", name: "pullcheck-42" });
+    expect(config.nodes).toEqual([{ role: "control-plane", image: "example.test/kubelet-fork:v1.35.0-kep5497", extraMounts: [{ hostPath: "/tmp/run/certs.d", containerPath: "/etc/containerd/certs.d", readOnly: true }] }]);
+    expect(config.containerdConfigPatches[0]).toContain('[plugins."io.containerd.grpc.v1.cri".registry]');
+    expect(config.containerdConfigPatches[0]).toContain('config_path = "/etc/containerd/certs.d"');
+    const v3 = renderClusterConfig({ clusterName: "c", nodeImage: "i", certsDir: "/d", containerdConfigTable: "v3" });
+    expect(v3).toContain('[plugins."io.containerd.cri.v1.images".registry]');
+  });
+
+  it("should refuse a value that would break the YAML", () => {
+    expect(() => renderClusterConfig({ clusterName: 'a"b', nodeImage: "i", certsDir: "/d" })).toThrow(/must not contain quotes/);
+  });
+
+  it("should send pulls and resolves for the registry host to the run's Toxiproxy over plain HTTP", () => {
+    const text = renderHostsToml("registry.pullcheck.test", "pullcheck-toxiproxy-ab12:8666");
+    expect(text).toContain('server = "http://registry.pullcheck.test"');
+    expect(text).toContain('[host."http://pullcheck-toxiproxy-ab12:8666"]');
+    expect(text).toContain('capabilities = ["pull", "resolve"]');
+  });
+});
+
+describe("kind objects", () => {
+  it("should leave imagePullPolicy out when the scenario leaves it to the API server's defaulting", () => {
+    const pod = podManifest({ name: "probe", image: "registry.pullcheck.test/app", imagePullPolicy: undefined }, "ns1");
+    expect(pod.spec!.containers[0]).toEqual({ name: "app", image: "registry.pullcheck.test/app" });
+    expect(pod.metadata).toMatchObject({ name: "probe", namespace: "ns1" });
+    const withPolicy = podManifest({ name: "p", image: "registry.pullcheck.test/app:v1", imagePullPolicy: "Always", pullSecret: { name: "alice-secret", username: "alice", password: "pw" } });
+    expect(withPolicy.spec!.containers[0]!.imagePullPolicy).toBe("Always");
+    expect(withPolicy.spec!.imagePullSecrets).toEqual([{ name: "alice-secret" }]);
+  });
+
+  it("should write the pod's credentials as a dockerconfigjson secret for the registry host", () => {
+    const secret = pullSecretManifest({ name: "alice-secret", username: "alice", password: "s3cret" }, "ns1");
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    const config = JSON.parse(Buffer.from(secret.data![".dockerconfigjson"]!, "base64").toString());
+    expect(config.auths["registry.pullcheck.test"]).toEqual({ username: "alice", password: "s3cret", auth: Buffer.from("alice:s3cret").toString("base64") });
+  });
+
+  it("should read a container status as the same state the simulation reports", () => {
+    const waiting: V1Pod = { metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } } }] } };
+    expect(statusObservation(waiting, 5)).toEqual({ kind: "status", at: 5, pod: "probe", state: { phase: "waiting", reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } });
+    const running: V1Pod = { metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "registry.pullcheck.test/app@sha256:ab", ready: true, restartCount: 0, state: { running: { startedAt: new Date(0) } } }] } };
+    expect(statusObservation(running, 6)?.state).toEqual({ phase: "running", reason: "", message: "", imageID: "registry.pullcheck.test/app@sha256:ab" });
+    expect(statusObservation({ metadata: { name: "probe" }, status: {} }, 7)).toBeUndefined();
+  });
+
+  it("should turn Event counts into occurrences, each once, in the order they happened", () => {
+    const event = (uid: string, reason: string, count: number, last: string): CoreV1Event => ({
+      metadata: { uid },
+      involvedObject: { kind: "Pod", name: "probe" },
+      reason,
+      message: reason,
+      type: reason === "Failed" ? "Warning" : "Normal",
+      count,
+      lastTimestamp: new Date(last),
+    });
+    const reader = new EventReader();
+    const first = reader.read([event("b", "Failed", 1, "2026-01-01T00:00:02Z"), event("a", "Pulling", 1, "2026-01-01T00:00:01Z")], 10);
+    expect(first.map((e) => e.reason)).toEqual(["Pulling", "Failed"]);
+    const second = reader.read([event("a", "Pulling", 3, "2026-01-01T00:00:30Z"), event("b", "Failed", 1, "2026-01-01T00:00:02Z")], 20);
+    expect(second.map((e) => `${e.reason}@${e.at}`)).toEqual(["Pulling@20", "Pulling@20"]);
+    expect(reader.read([{ metadata: {}, involvedObject: { kind: "Node", name: "n" }, reason: "Starting" }], 30)).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Against a real kind cluster: the `outage/not-cached` scenario under Always (the upstream kubelet
+ * knows it). Needs the kind CLI (`make setup-kind`), a Docker engine, the container-mode images
+ * (`make images`) and a kind node image (KIND_NODE_IMAGE, default kindest/node:v1.35.0). Where one
+ * is missing the test is skipped and says which; it never passes without a cluster.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+const NODE_IMAGE = process.env.KIND_NODE_IMAGE ?? "kindest/node:v1.35.0";
+const output = mkdtempSync(join(tmpdir(), "pullcheck-kind-test-"));
+afterAll(() => rmSync(output, { recursive: true, force: true }));
+
+function succeeds(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function missingPrerequisite(): string | undefined {
+  if (!existsSync(join(ROOT, ".tools", "bin", "kind"))) return "no kind CLI (make setup-kind)";
+  if (!succeeds("docker", ["info"])) return "no Docker engine answers";
+  if (!succeeds("docker", ["image", "inspect", NODE_IMAGE])) return `node image ${NODE_IMAGE} is not on this machine (pull it, or set KIND_NODE_IMAGE)`;
+  if (!succeeds("docker", ["image", "inspect", "pullcheck-gate:local"])) return "container-mode images missing (make images)";
+  return undefined;
+}
+
+describe("kind backend against a real cluster", () => {
+  it("should reproduce outage/not-cached under Always with a real kubelet", { timeout: 15 * 60_000 }, (ctx) => {
+    const missing = missingPrerequisite();
+    if (missing) return ctx.skip(`no kind cluster can be created here: ${missing}`);
+    const run = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--backend", "kind", "--node-image", NODE_IMAGE, "--scenario", "outage/not-cached", "--policy", "Always", "--output", output], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true", PULLCHECK_RUN: "" },
+      timeout: 14 * 60_000,
+    });
+    expect(run.status, `${run.stdout}${run.stderr}`.slice(-4000)).toBe(0);
+    expect(execFileSync(join(ROOT, ".tools", "bin", "kind"), ["get", "clusters"], { encoding: "utf8" })).not.toMatch(/^pullcheck-/m);
+  });
+});
