@@ -12,6 +12,8 @@ export interface MatrixCell {
   /** Invariants broken as the policy's definition says (S3 for PullWithFallback, …). */
   expectedViolations: string[];
   violations: string[];
+  /** Another backend reached a different outcome for the same scenario and policy (a finding). */
+  disagrees?: boolean;
 }
 
 export interface Matrix {
@@ -36,7 +38,7 @@ export function buildMatrix(results: ScenarioRunResult[], policyOrder: string[])
       return result ? toCell(result) : undefined;
     }),
   }));
-  const disagreements = [];
+  const disagreements: Matrix["disagreements"] = [];
   if (backends.length > 1) {
     for (const [scenario] of scenarios) {
       for (const policy of policies) {
@@ -45,6 +47,12 @@ export function buildMatrix(results: ScenarioRunResult[], policyOrder: string[])
         if (new Set(Object.values(outcomes)).size > 1) disagreements.push({ scenario, policy, outcomes });
       }
     }
+  }
+  const split = new Set(disagreements.map((d) => `${d.scenario}\u0000${d.policy}`));
+  for (const row of rows) {
+    row.cells.forEach((cell, i) => {
+      if (cell && split.has(`${row.scenario}\u0000${columns[i]!.policy}`)) cell.disagrees = true;
+    });
   }
   return { columns, rows, disagreements };
 }
@@ -66,7 +74,7 @@ export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy 
   const lines = [
     `# ${title}`,
     "",
-    "Each cell: the final outcome of the scenario's last `expect` step. ✅ expected, ❌ not expected (or a security invariant broken), ❔ no expectation written for this policy, ⚠️ broken run (infrastructure). `⚑S3` marks an invariant the policy breaks by its own definition.",
+    "Each cell: the final outcome of the scenario's last `expect` step. ✅ expected, ❌ not expected (or a security invariant broken), ❔ no expectation written for this policy, ⚠️ broken run (infrastructure). `⚑S3` marks an invariant the policy breaks by its own definition; `≠` marks a cell where the backends (simulation, real kubelet) disagree — a finding, listed again below.",
     "",
     `| scenario | ${header.join(" | ")} |`,
     `|---|${header.map(() => "---").join("|")}|`,
@@ -85,7 +93,7 @@ export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy 
 }
 
 function cellText(cell: MatrixCell): string {
-  const flags = [...cell.violations.map((v) => `❗${v}`), ...cell.expectedViolations.map((v) => `⚑${v}`)];
+  const flags = [...cell.violations.map((v) => `❗${v}`), ...cell.expectedViolations.map((v) => `⚑${v}`), ...(cell.disagrees ? ["≠"] : [])];
   const expected = cell.verdict === "failed" && cell.expected ? ` (expected ${cell.expected})` : "";
   return `${SYMBOL[cell.verdict]} ${cell.outcome}${expected}${flags.length ? ` ${flags.join(" ")}` : ""}`;
 }
@@ -102,7 +110,8 @@ export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × s
           if (!cell) return "<td>—</td>";
           const colour = cell.expectedViolations.length > 0 && cell.verdict !== "failed" ? "#ffe0b8" : COLOUR[cell.verdict];
           const tip = cell.expected ? `expected: ${cell.expected}` : "no expectation for this policy";
-          return `<td style="background:${colour}" title="${esc(tip)}">${esc(cellText(cell))}</td>`;
+          const border = cell.disagrees ? ";outline:3px solid #7b2cbf;outline-offset:-3px" : "";
+          return `<td style="background:${colour}${border}" title="${esc(tip)}${cell.disagrees ? " — backends disagree" : ""}">${esc(cellText(cell))}</td>`;
         })
         .join("");
       return `<tr><th style="text-align:left">${esc(row.scenario)}</th>${cells}</tr>`;
@@ -111,7 +120,7 @@ export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × s
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font:13px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>Green: expected outcome. Red: unexpected outcome or a security invariant broken. Orange: expected outcome, but the policy breaks an invariant by its own definition (⚑). Grey-blue: no expectation written. Yellow: broken run.</p>
+<p>Green: expected outcome. Red: unexpected outcome or a security invariant broken. Orange: expected outcome, but the policy breaks an invariant by its own definition (⚑). Grey-blue: no expectation written. Yellow: broken run. Purple frame (≠): the simulation and the real kubelet disagree on this scenario and policy.</p>
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></body></html>\n`;

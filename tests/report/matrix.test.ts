@@ -29,5 +29,11 @@ describe("buildMatrix", () => {
   it("should list every cell where two backends disagree", () => {
     const matrix = buildMatrix([result("a/b", "Always", "running v1", "passed", "sim"), result("a/b", "Always", "waiting ErrImagePull", "failed", "kind")], ["Always"]);
     expect(matrix.disagreements).toEqual([{ scenario: "a/b", policy: "Always", outcomes: { sim: "running v1", kind: "waiting ErrImagePull" } }]);
+    expect(matrix.columns).toEqual([{ policy: "Always", backend: "kind" }, { policy: "Always", backend: "sim" }]);
+    const markdown = renderMatrixMarkdown(matrix);
+    expect(markdown).toContain("| a/b | ❌ waiting ErrImagePull (expected running v1) ≠ | ✅ running v1 ≠ |");
+    expect(markdown).toContain("| a/b | Always | sim: running v1; kind: waiting ErrImagePull |");
+    const agreeing = buildMatrix([result("a/b", "Always", "running v1", "passed", "sim"), result("a/b", "Always", "running v1", "passed", "kind")], ["Always"]);
+    expect(renderMatrixMarkdown(agreeing)).toContain("| a/b | ✅ running v1 | ✅ running v1 |");
   });
 });
