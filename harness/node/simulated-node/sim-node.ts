@@ -94,13 +94,7 @@ export class SimNode implements NodeUnderTest {
       pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default" }] : [],
     };
     const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
-    const worker = new PodWorker(this.clock, {
-      syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
-      onState: (state) => this.report(pod, state),
-      onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${pod.name} sync crashed: ${errorMessage(error)}` }),
-    });
-    this.pods.set(pod.name, { pod, policy, worker });
-    worker.start();
+    this.pods.set(pod.name, { pod, policy, worker: this.startWorker(pod, policy) });
   }
 
   async deletePod(name: string): Promise<void> {
@@ -117,14 +111,24 @@ export class SimNode implements NodeUnderTest {
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.kubelet = this.startKubelet();
     for (const [name, entry] of this.pods) {
-      const worker = new PodWorker(this.clock, {
-        syncOnce: (signal, onProgress) => this.sync(entry.pod, entry.policy, signal, onProgress),
-        onState: (state) => this.report(entry.pod, state),
-        onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${name} sync crashed: ${errorMessage(error)}` }),
-      }, undefined, entry.worker.current);
-      this.pods.set(name, { ...entry, worker });
-      worker.start();
+      this.pods.set(name, { ...entry, worker: this.startWorker(entry.pod, entry.policy, entry.worker.current) });
     }
+  }
+
+  /** A pod worker for `pod`, started; after a kubelet restart it begins from the container's last state. */
+  private startWorker(pod: SimPod, policy: string, initial?: ContainerState): PodWorker {
+    const worker = new PodWorker(
+      this.clock,
+      {
+        syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
+        onState: (state) => this.report(pod, state),
+        onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${pod.name} sync crashed: ${errorMessage(error)}` }),
+      },
+      undefined,
+      initial,
+    );
+    worker.start();
+    return worker;
   }
 
   contentVerified(pod: string, imageID: string): boolean | undefined {
