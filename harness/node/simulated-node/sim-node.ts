@@ -94,7 +94,9 @@ export class SimNode implements NodeUnderTest {
       pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default" }] : [],
     };
     const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
-    this.pods.set(pod.name, { pod, policy, worker: this.startWorker(pod, policy) });
+    const worker = this.newWorker(pod, policy);
+    this.pods.set(pod.name, { pod, policy, worker });
+    worker.start(); // after the pod is known: its first sync emits events at once
   }
 
   async deletePod(name: string): Promise<void> {
@@ -111,13 +113,15 @@ export class SimNode implements NodeUnderTest {
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.kubelet = this.startKubelet();
     for (const [name, entry] of this.pods) {
-      this.pods.set(name, { ...entry, worker: this.startWorker(entry.pod, entry.policy, entry.worker.current) });
+      const worker = this.newWorker(entry.pod, entry.policy, entry.worker.current);
+      this.pods.set(name, { ...entry, worker });
+      worker.start();
     }
   }
 
-  /** A pod worker for `pod`, started; after a kubelet restart it begins from the container's last state. */
-  private startWorker(pod: SimPod, policy: string, initial?: ContainerState): PodWorker {
-    const worker = new PodWorker(
+  /** A pod worker for `pod`; after a kubelet restart it begins from the container's last state. */
+  private newWorker(pod: SimPod, policy: string, initial?: ContainerState): PodWorker {
+    return new PodWorker(
       this.clock,
       {
         syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
@@ -127,8 +131,6 @@ export class SimNode implements NodeUnderTest {
       undefined,
       initial,
     );
-    worker.start();
-    return worker;
   }
 
   contentVerified(pod: string, imageID: string): boolean | undefined {
