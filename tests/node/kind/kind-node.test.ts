@@ -1,0 +1,95 @@
+/**
+ * The kind backend's actions, without a cluster: the kind CLI is a script that records how it was
+ * called, the API server is a small HTTP server that records requests and serves a pod's status
+ * and Events, and the node commands (crictl, systemctl) are recorded instead of run.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KindCluster } from "../../../harness/node/kind/kind-cluster.js";
+import { KindNode } from "../../../harness/node/kind/kind-node.js";
+import { Timeline } from "../../../harness/observe/timeline.js";
+import { freePort } from "../../../harness/support/free-port.js";
+
+const dir = mkdtempSync(join(tmpdir(), "pullcheck-kind-node-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("kind cluster (a recording kind CLI)", () => {
+  it("should create the cluster from the rendered config, point containerd at the mirror, and delete the cluster", async () => {
+    const calls = join(dir, "kind-calls.log");
+    const kind = join(dir, "kind");
+    writeFileSync(kind, `#!/bin/sh\necho "$@" >> ${calls}\n[ "$1" = get ] && echo "apiVersion: v1"\nexit 0\n`);
+    chmodSync(kind, 0o755);
+    const cluster = new KindCluster({ kindBinary: kind, clusterName: "pullcheck-test", nodeImage: "my/node:kep", workDir: dir });
+    await cluster.create();
+    cluster.writeMirror("pullcheck-toxiproxy-ab12:8666");
+    await cluster.delete();
+    const lines = readFileSync(calls, "utf8").trim().split("\n");
+    expect(lines[0]).toBe(`create cluster --name pullcheck-test --config ${join(dir, "kind-cluster.yaml")} --wait 120s`);
+    expect(lines[1]).toBe("get kubeconfig --name pullcheck-test");
+    expect(lines.at(-1)).toBe("delete cluster --name pullcheck-test");
+    expect(readFileSync(join(dir, "kind-cluster.yaml"), "utf8")).toContain('image: "my/node:kep"');
+    expect(readFileSync(join(dir, "certs.d", "registry.pullcheck.test", "hosts.toml"), "utf8")).toContain('[host."http://pullcheck-toxiproxy-ab12:8666"]');
+    expect(cluster.nodeContainer).toBe("pullcheck-test-control-plane");
+  });
+
+  it("should say how to install kind when the CLI is missing", () => {
+    expect(() => new KindCluster({ kindBinary: join(dir, "no-kind"), clusterName: "c", nodeImage: "i", workDir: dir })).toThrow(/make setup-kind/);
+  });
+});
+
+describe("kind node (a recording API server)", () => {
+  let api: Server;
+  const requests: string[] = [];
+  let podState: object = { waiting: { reason: "ContainerCreating" } };
+  let events: object[] = [];
+  let apiUrl = "";
+
+  beforeAll(async () => {
+    api = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        requests.push(`${req.method} ${req.url?.split("?")[0]}${body ? ` ${body}` : ""}`);
+        const json = (value: object) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(value));
+        if (req.method === "GET" && req.url!.includes("/pods/")) return json({ metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: podState }] } });
+        if (req.method === "GET" && req.url!.includes("/events")) return json({ items: events });
+        json(body ? JSON.parse(body) : {});
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => api.listen(port, "127.0.0.1", resolve));
+    apiUrl = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => api?.close(() => resolve()));
+  });
+
+  it("should map steps to the API and to node commands, and put statuses and Events on the timeline", async () => {
+    const kubeconfig = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${apiUrl}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+    const commands: string[][] = [];
+    const cluster = { kubeconfig, exec: async (command: string[]) => (commands.push(command), "") } as unknown as KindCluster;
+    const timeline = new Timeline();
+    const node = new KindNode(cluster, "ns-1", timeline);
+    await node.start();
+    await node.createPod({ name: "probe", image: "registry.pullcheck.test/app:latest", imagePullPolicy: "Always", pullSecret: { name: "alice-secret", username: "alice", password: "pw" } });
+    await node.removeImage("registry.pullcheck.test/app:v1");
+    await node.restartKubelet();
+    expect(commands).toEqual([["crictl", "rmi", "registry.pullcheck.test/app:v1"], ["systemctl", "restart", "kubelet"]]);
+
+    podState = { waiting: { reason: "ErrImagePull", message: "failed to pull" } };
+    events = [{ metadata: { uid: "e1" }, involvedObject: { kind: "Pod", name: "probe" }, type: "Warning", reason: "Failed", message: "failed to pull", count: 2 }];
+    await node.close();
+    await node.deletePod("probe").catch(() => {});
+
+    expect(requests[0]).toMatch(/^POST \/api\/v1\/namespaces \{.*"name":"ns-1"/);
+    expect(requests[1]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/secrets .*"type":"kubernetes.io\/dockerconfigjson"/);
+    expect(requests[2]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/pods .*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/);
+    expect(requests).toContain("DELETE /api/v1/namespaces/ns-1");
+    const states = timeline.of("status").map((o) => o.state.reason);
+    expect(states.at(-1)).toBe("ErrImagePull");
+    expect(timeline.of("event").map((e) => e.reason)).toEqual(["Failed", "Failed"]);
+  });
+});
