@@ -11,16 +11,14 @@ import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../environment/container-parts.js";
 import { RealClock } from "../support/clock.js";
-import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { defaultPullPolicy } from "../node/simulated-node/kubelet-parts.js";
 import { REGISTRY_HOST } from "../node/node-under-test.js";
 import { KindCluster } from "../node/kind/kind-cluster.js";
 import { KindNode } from "../node/kind/kind-node.js";
 import { REPO_ROOT, type RunConfig } from "./run-config.js";
 import type { NodeOptions } from "./run-world.js";
 import type { StartedRunWorld } from "./start-run-world.js";
-import { gateEntryToObservation } from "./gate-entry.js";
+import { fixtureWorld } from "./fixture-world.js";
 
 export interface KindRunOptions {
   nodeImage: string;
@@ -55,20 +53,10 @@ export async function startKindWorld(policies: PolicyDefinition[], config: RunCo
     throw error;
   });
   cluster.writeMirror(environment.networkEndpoint!);
-  const knownDigests = new Set(FIXTURE_VARIANTS.filter((v) => v !== "fat").map((v) => getFixture(v).digest));
   let count = 0;
   return {
+    ...fixtureWorld(policies),
     environment,
-    policies: new Map(policies.map((p) => [p.name, p])),
-    knownDigests,
-    fixture(variant) {
-      const fixture = getFixture(variant);
-      knownDigests.add(fixture.digest);
-      return fixture;
-    },
-    digestOf: (variant) => getFixture(variant).digest,
-    variantOf: (digest) => variantOfDigest(digest),
-    effectivePolicy: (image, imagePullPolicy) => imagePullPolicy ?? defaultPullPolicy(image),
     newClock: () => new RealClock(),
     async createNode({ timeline, scenario }: NodeOptions) {
       const images = await cluster.exec(["crictl", "images", "-q", `${REGISTRY_HOST}`]).catch(() => "");
@@ -81,7 +69,6 @@ export async function startKindWorld(policies: PolicyDefinition[], config: RunCo
       await node.start();
       return node;
     },
-    toRequestObservation: gateEntryToObservation,
     async exportLogs(target: string) {
       await cluster.exportLogs(target);
     },

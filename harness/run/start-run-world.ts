@@ -7,13 +7,12 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
 import { VirtualClock } from "../support/clock.js";
-import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
+import { getFixture } from "../registry/fixtures/catalog.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import { createSimNode } from "../node/simulated-node/sim-node.js";
-import { defaultPullPolicy } from "../node/simulated-node/kubelet-parts.js";
 import { REPO_ROOT, type RunConfig } from "./run-config.js";
-import type { NodeOptions, RunEnvironment, RunWorld } from "./run-world.js";
-import { gateEntryToObservation } from "./gate-entry.js";
+import type { NodeOptions, RunWorld } from "./run-world.js";
+import { fixtureWorld } from "./fixture-world.js";
 
 export interface StartedRunWorld extends RunWorld {
   /** kind only: `kind export logs` into `target` (for a failed test's report). */
@@ -30,26 +29,10 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
     ...(config.containers ? { containers: config.containers } : {}),
   });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
-  const knownDigests = new Set<string>();
-  for (const variant of FIXTURE_VARIANTS) {
-    if (variant === "fat") continue;
-    const fixture = getFixture(variant);
-    knownDigests.add(fixture.digest);
-  }
   let nodeCount = 0;
-  const policyMap = new Map(policies.map((p) => [p.name, p]));
   const world: StartedRunWorld = {
+    ...fixtureWorld(policies),
     environment,
-    policies: policyMap,
-    knownDigests,
-    fixture(variant) {
-      const fixture = getFixture(variant);
-      knownDigests.add(fixture.digest);
-      return fixture;
-    },
-    digestOf: (variant) => getFixture(variant).digest,
-    variantOf: (digest) => variantOfDigest(digest),
-    effectivePolicy: (image, imagePullPolicy) => imagePullPolicy ?? defaultPullPolicy(image),
     // Containers answer more slowly than local processes, most of all with four tests at once:
     // a request must go quiet for longer before the clock treats it as hanging.
     newClock: () => new VirtualClock(config.containers ? { stallAfterMs: CONTAINER_STALL_AFTER_MS } : {}),
@@ -64,7 +47,6 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
         kubeletVersion: config.kubeletVersion,
       });
     },
-    toRequestObservation: gateEntryToObservation,
     async close() {
       try {
         await environment.close();

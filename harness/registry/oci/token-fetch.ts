@@ -7,7 +7,7 @@
 import { readBody, sendRequest, discardBody, type HttpResponse } from "./http-transport.js";
 import type { RequestContext } from "./request-context.js";
 import { RegistryError, unexpectedStatus } from "./registry-error.js";
-import { transportError, urlError } from "./transport-error.js";
+import { urlError } from "./transport-error.js";
 
 export interface TokenRequest {
   realm: string;

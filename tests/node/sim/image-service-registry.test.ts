@@ -35,8 +35,6 @@ async function pullFailure(s: CriImageService, ref = REF, auth?: AuthConfig): Pr
 
 const blobFiles = (s: CriImageService) => readdir(path.join(s.store.dir, "blobs", "sha256")).catch(() => [] as string[]);
 const url = (p: string) => `http://${env.endpoint}/v2/app/${p}?ns=${HOST}`;
-const sizeOf = (variant: string, ids: string[]) =>
-  getFixture(variant).blobs.filter((b) => ids.includes(b.digest)).reduce((sum, b) => sum + b.size, 0);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "pullcheck-cri-"));
