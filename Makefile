@@ -26,8 +26,6 @@ $(TOOLS)/toxiproxy-server:
 	@tmp=$$(mktemp -d) && GOBIN=$$tmp go install github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION) \
 	  && mv $$tmp/server $(TOOLS)/toxiproxy-server && rmdir $$tmp
 
-# The container-mode catalogue runs after the rest, not beside it: it is the heaviest file, and
-# timing faults are judged on real time.
 # The kind backend's CLI, pinned (only for `--backend kind`; needs Docker). See docs/kind.md.
 setup-kind: setup $(TOOLS)/kind
 
@@ -35,8 +33,12 @@ $(TOOLS)/kind:
 	@command -v go >/dev/null || { echo "make setup-kind: Go is needed to install the pinned kind CLI (https://go.dev/dl/)"; exit 1; }
 	GOBIN=$(TOOLS) go install sigs.k8s.io/kind@$(KIND_VERSION)
 
+# The two catalogues run on their own, after the other tests: they are the heaviest files, and
+# the simulation judges hanging connections by real time (docs/simulation.md, "Time").
+CATALOGUES := tests/conformance/catalogue.test.ts tests/conformance/catalogue-containers.test.ts
 test: typecheck
-	npx vitest run --exclude tests/conformance/catalogue-containers.test.ts
+	npx vitest run $(addprefix --exclude ,$(CATALOGUES))
+	npx vitest run tests/conformance/catalogue.test.ts
 	npx vitest run tests/conformance/catalogue-containers.test.ts
 
 typecheck:

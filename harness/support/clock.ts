@@ -86,6 +86,8 @@ export const DEFAULT_STALL_AFTER_MS = 1_000;
  * error had not yet turned into the next pull when the clock jumped to the runner's deadline.
  */
 const FIRE_GRACE_MS = 300;
+/** How often the clock checks that the event loop keeps up (see startHeartbeat). */
+const HEARTBEAT_MS = 50;
 
 export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
@@ -96,6 +98,7 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private driving = false;
   private wake: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: VirtualClockOptions = {}) {
     this.stallAfterMs = options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
@@ -133,14 +136,38 @@ export class VirtualClock implements Clock {
   beginActivity(label: string): Activity {
     const activity: OpenActivity = { label, lastProgressReal: realNow() };
     this.activities.add(activity);
+    if (!this.heartbeat) this.startHeartbeat();
     return {
       progress: () => {
         activity.lastProgressReal = realNow();
       },
       end: () => {
-        if (this.activities.delete(activity)) this.drive();
+        if (!this.activities.delete(activity)) return;
+        if (this.activities.size === 0) this.stopHeartbeat();
+        this.drive();
       },
     };
+  }
+
+  /**
+   * Silence only counts while this process could have heard something. When the event loop is
+   * blocked or starved (a loaded machine), no progress callback can run however fast the bytes
+   * come, so the time the loop was late is added back to every open activity.
+   */
+  private startHeartbeat(): void {
+    let last = realNow();
+    this.heartbeat = setInterval(() => {
+      const now = realNow();
+      const late = now - last - HEARTBEAT_MS;
+      last = now;
+      if (late > 0) for (const activity of this.activities) activity.lastProgressReal += late;
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   /** Labels of the activities that keep the clock from jumping right now (for diagnostics). */

@@ -68,4 +68,20 @@ describe("VirtualClock", () => {
     expect(wokeAt - dueAt).toBeLessThan(1_000);
     await far;
   });
+
+  it("should not count the time its own event loop was blocked as silence of an activity", async () => {
+    const clock = new VirtualClock({ stallAfterMs: 200 });
+    const transfer = clock.beginActivity("transfer");
+    let woke = false;
+    const sleeper = sleep(clock, 60_000).then(() => (woke = true));
+    const blockedUntil = performance.now() + 300;
+    while (performance.now() < blockedUntil) {
+      // A loaded machine: nothing else runs for 300 ms, longer than the stall window.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(woke).toBe(false);
+    await sleeper;
+    expect(woke).toBe(true);
+    transfer.end();
+  });
 });
