@@ -45,6 +45,7 @@ export async function startRunWorld(policies: PolicyDefinition[], config: RunCon
         endpoint: environment.endpoint,
         fixture: (variant) => getFixture(variant),
         kubeletVersion: config.kubeletVersion,
+        requestLogCaughtUp: () => environment.flushRequests(),
       });
     },
     async close() {

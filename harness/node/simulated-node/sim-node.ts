@@ -37,6 +37,12 @@ export interface SimNodeOptions {
   fixture: (variant: string) => FixtureImage;
   /** Which kubelet release to reproduce (default 1.35). */
   kubeletVersion?: KubeletVersion;
+  /**
+   * Resolves once the registry's access log holds every request answered so far. A gate in a
+   * container reports over a stream; waiting here keeps a container start from reaching the
+   * timeline before the requests that led to it (invariant S1 reads that order).
+   */
+  requestLogCaughtUp?: () => Promise<void>;
 }
 
 interface PodEntry {
@@ -201,6 +207,7 @@ export class SimNode implements NodeUnderTest {
         result = { imageID: record ? imageIdOf(record, defaulted.image) : ensured.imageRef };
       }
     }
+    await this.options.requestLogCaughtUp?.();
     // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"
     // (pkg/kubelet/kuberuntime/kuberuntime_container.go).
     if ("error" in result) this.kubelet.event(pod, "Warning", "Failed", `Error: ${result.error.reason}`);
