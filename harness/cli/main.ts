@@ -15,7 +15,7 @@ import type { KindRunOptions } from "../run/start-kind-world.js";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { benchCommand } from "./bench-command.js";
-import { KUBELET_VERSIONS } from "../node/simulated-node/kubelet/kubelet-version.js";
+import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
 
 /**
  * The node image used when --node-image is not given. Not verified here (no image can be pulled

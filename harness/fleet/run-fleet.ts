@@ -17,7 +17,7 @@ import { Timeline } from "../observe/timeline.js";
 import { requestKind, type RequestKind } from "../observe/observation.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import { getFixture, variantOfDigest } from "../registry/fixtures/catalog.js";
-import { createSimNode, type SimNode } from "../node/simulated-node/sim-node.js";
+import { createSimNode, type SimNode } from "../node/sim/sim-node.js";
 import { REGISTRY_HOST } from "../node/node-under-test.js";
 import { onCleanup } from "../support/cleanup.js";
 import { FLEET_REPO, FLEET_TAG, fleetScenario } from "./fleet-scenario.js";

@@ -9,7 +9,7 @@ import { startEnvironment } from "../environment/environment.js";
 import { VirtualClock } from "../support/clock.js";
 import { getFixture } from "../registry/fixtures/catalog.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { createSimNode } from "../node/simulated-node/sim-node.js";
+import { createSimNode } from "../node/sim/sim-node.js";
 import { REPO_ROOT, type RunConfig } from "./run-config.js";
 import type { NodeOptions, RunWorld } from "./run-world.js";
 import { fixtureWorld } from "./fixture-world.js";

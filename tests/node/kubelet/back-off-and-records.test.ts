@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scratchDir } from "./fakes.js";
-import { BackOff } from "../../../harness/node/simulated-node/kubelet/back-off.js";
-import { defaultPullPolicy } from "../../../harness/node/simulated-node/kubelet/image-reference.js";
-import { PullRecords, credentialHash, type SecretCoordinates, type VerificationPolicy } from "../../../harness/node/simulated-node/kubelet/pull-records.js";
-import { validatePullerConfig } from "../../../harness/node/simulated-node/kubelet/pullers.js";
+import { BackOff } from "../../../harness/node/sim/kubelet/back-off.js";
+import { defaultPullPolicy } from "../../../harness/node/sim/kubelet/image-reference.js";
+import { PullRecords, credentialHash, type SecretCoordinates, type VerificationPolicy } from "../../../harness/node/sim/kubelet/pull-records.js";
+import { validatePullerConfig } from "../../../harness/node/sim/kubelet/pullers.js";
 
 describe("defaultPullPolicy (pkg/apis/core/v1/defaults.go)", () => {
   it.each([

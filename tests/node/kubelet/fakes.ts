@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Activity, Clock } from "../../../harness/support/clock.js";
 import type { AuthConfig, ImageRecord, ImageService } from "../../../harness/node/sim/cri.js";
-import { BackOff } from "../../../harness/node/simulated-node/kubelet/back-off.js";
-import { ImageManager, type EnsureOutcome, type PodCredentials } from "../../../harness/node/simulated-node/kubelet/image-manager.js";
-import { Puller } from "../../../harness/node/simulated-node/kubelet/pullers.js";
-import { PullRecords, type VerificationPolicy } from "../../../harness/node/simulated-node/kubelet/pull-records.js";
-import { behaviourOf, type KubeletVersion } from "../../../harness/node/simulated-node/kubelet/kubelet-version.js";
+import { BackOff } from "../../../harness/node/sim/kubelet/back-off.js";
+import { ImageManager, type EnsureOutcome, type PodCredentials } from "../../../harness/node/sim/kubelet/image-manager.js";
+import { Puller } from "../../../harness/node/sim/kubelet/pullers.js";
+import { PullRecords, type VerificationPolicy } from "../../../harness/node/sim/kubelet/pull-records.js";
+import { behaviourOf, type KubeletVersion } from "../../../harness/node/sim/kubelet/kubelet-version.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "pullcheck-kubelet-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

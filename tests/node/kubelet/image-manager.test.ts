@@ -3,7 +3,7 @@
  * per line, clock stepped +1 s before each call, back-off 1s → 1min as upstream's harness.
  */
 import { describe, expect, it } from "vitest";
-import { evalCRIPullErr } from "../../../harness/node/simulated-node/kubelet/image-manager.js";
+import { evalCRIPullErr } from "../../../harness/node/sim/kubelet/image-manager.js";
 import { harness } from "./fakes.js";
 
 const reasonOf = (o: { outcome: { imageRef?: string; error?: { reason: string } } | object }) => ("error" in o.outcome ? (o.outcome as { error: { reason: string } }).error.reason : undefined);
@@ -158,7 +158,7 @@ describe("inspect errors and parallel pulls", () => {
   });
 
   it("MaxParallelImagePullsLimit: with 5 slots and a blocked runtime, 5 pulls run, 2 wait, unblocking 2 lets exactly 2 more in", async () => {
-    const { Puller } = await import("../../../harness/node/simulated-node/kubelet/pullers.js");
+    const { Puller } = await import("../../../harness/node/sim/kubelet/pullers.js");
     const puller = new Puller({ serializeImagePulls: false, maxParallelImagePulls: 5, registryPullQPS: 0, registryBurst: 0 }, harness().clock);
     let inRuntime = 0;
     const gates: Array<() => void> = [];

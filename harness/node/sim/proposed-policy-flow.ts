@@ -9,7 +9,7 @@ import type { Clock } from "../../support/clock.js";
 import { formatGoDuration as goDuration } from "../../support/duration.js";
 import { decideAfterPullFailure, decideAfterResolve, decideContact, type CacheState } from "../../policy/decide.js";
 import type { ProposedPolicy } from "../../policy/policy-definition.js";
-import { PullError, type AuthConfig, type ImageRecord, type ImageService } from "../sim/cri.js";
+import { PullError, type AuthConfig, type ImageRecord, type ImageService } from "./cri.js";
 import type { EnsureResult } from "./pod-worker.js";
 import type { VerificationLog } from "./verification-log.js";
 

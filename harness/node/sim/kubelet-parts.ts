@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../../support/clock.js";
 import type { NodeConfig } from "../../scenario/types.js";
-import type { AuthConfig, ImageService } from "../sim/cri.js";
+import type { AuthConfig, ImageService } from "./cri.js";
 import { BackOff } from "./kubelet/back-off.js";
 import { applyDefaultImageTag } from "./kubelet/image-reference.js";
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "./kubelet/image-manager.js";

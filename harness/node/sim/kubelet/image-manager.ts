@@ -7,7 +7,7 @@
  */
 import type { Clock } from "../../../support/clock.js";
 import { formatGoDuration } from "../../../support/duration.js";
-import type { AuthConfig, ImageService } from "../../sim/cri.js";
+import type { AuthConfig, ImageService } from "../cri.js";
 import type { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./image-reference.js";
 import type { Puller } from "./pullers.js";
