@@ -52,19 +52,18 @@ export async function startKindWorld(policies: PolicyDefinition[], config: RunCo
     await cluster.delete();
     throw error;
   });
-  cluster.writeMirror(environment.networkEndpoint!);
+  cluster.writeRegistryHost(environment.networkEndpoint!);
   let count = 0;
   return {
     ...fixtureWorld(policies),
     environment,
     newClock: () => new RealClock(),
     async createNode({ timeline, scenario }: NodeOptions) {
-      const images = await cluster.exec(["crictl", "images", "-q", `${REGISTRY_HOST}`]).catch(() => "");
-      for (const id of images.split("\n").filter(Boolean)) await cluster.exec(["crictl", "rmi", id]).catch(() => "");
-      for (const name of scenario.node.preloaded) {
+      const preload = scenario.node.preloaded.flatMap((name) => {
         const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
-        if (image) await cluster.exec(["crictl", "pull", `${REGISTRY_HOST}/${image.repo}:${image.tag}`]);
-      }
+        return image ? [`${REGISTRY_HOST}/${image.repo}:${image.tag}`] : [];
+      });
+      await cluster.resetNode(preload);
       const node = new KindNode(cluster, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
       await node.start();
       return node;

@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { onCleanup } from "../../support/cleanup.js";
 import { renderClusterConfig, renderHostsToml } from "./kind-config.js";
+import { registryImageIds } from "./kind-objects.js";
 import { REGISTRY_HOST } from "../node-under-test.js";
 
 const run = promisify(execFile);
@@ -21,7 +22,14 @@ export interface KindClusterOptions {
   workDir: string;
   containerdConfigTable?: "v2" | "v3";
   retain?: boolean;
+  /** The Docker CLI that runs commands in the node (tests give a recording one). */
+  dockerBinary?: string;
 }
+
+/** Where the kubelet keeps KEP-2535 pull intents and records (`<root dir>/image_manager`). */
+const KUBELET_IMAGE_MANAGER_DIR = "/var/lib/kubelet/image_manager";
+const KUBELET_HEALTHZ = "http://127.0.0.1:10248/healthz";
+const KUBELET_START_TIMEOUT_MS = 60_000;
 
 export class KindCluster {
   readonly certsDir: string;
@@ -56,17 +64,51 @@ export class KindCluster {
     this.kubeconfigText = (await run(this.options.kindBinary, ["get", "kubeconfig", "--name", this.options.clusterName])).stdout;
   }
 
-  /** Points the node's containerd at `mirrorEndpoint` for the registry host (read at each pull, no restart). */
-  writeMirror(mirrorEndpoint: string): void {
+  /** Sends the node's pulls for the registry host to `endpoint` (containerd reads it at each pull, no restart). */
+  writeRegistryHost(endpoint: string): void {
     const dir = join(this.certsDir, REGISTRY_HOST);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "hosts.toml"), renderHostsToml(REGISTRY_HOST, mirrorEndpoint));
+    writeFileSync(join(dir, "hosts.toml"), renderHostsToml(endpoint));
   }
 
   /** Runs a command in the node container (crictl, systemctl). */
   async exec(command: string[]): Promise<string> {
-    const { stdout } = await run("docker", ["exec", this.nodeContainer, ...command]);
-    return stdout;
+    try {
+      const { stdout } = await run(this.options.dockerBinary ?? "docker", ["exec", this.nodeContainer, ...command], { maxBuffer: 16 * 1024 * 1024 });
+      return stdout;
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim() || errorMessage(error);
+      throw new EnvironmentError(`\`${command.join(" ")}\` failed in the kind node ${this.nodeContainer}:\n${stderr}`, "is the cluster still running (docker ps)? `--retain` keeps it for a look after the run");
+    }
+  }
+
+  /**
+   * Gives the next test the node the simulation gives it: no image from the registry host, the
+   * scenario's `preload` images pulled (these requests are not the test's), and a kubelet that
+   * starts from empty pull records. Without that, the records of an earlier test would vouch for
+   * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again,
+   * and this returns when its health endpoint answers.
+   */
+  async resetNode(preload: string[]): Promise<void> {
+    await this.exec(["systemctl", "stop", "kubelet"]);
+    await this.exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
+    for (const id of registryImageIds(await this.exec(["crictl", "images", "-o", "json"]))) await this.exec(["crictl", "rmi", id]);
+    for (const image of preload) await this.exec(["crictl", "pull", image]);
+    await this.exec(["systemctl", "start", "kubelet"]);
+    await this.waitForKubelet();
+  }
+
+  private async waitForKubelet(): Promise<void> {
+    const deadline = Date.now() + KUBELET_START_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.exec(["curl", "-sf", KUBELET_HEALTHZ]);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new EnvironmentError(`the kubelet in ${this.nodeContainer} did not answer ${KUBELET_HEALTHZ} within ${KUBELET_START_TIMEOUT_MS / 1000} s after it was started again:\n${errorMessage(error)}`, "look at `journalctl -u kubelet` in the node (`--retain` keeps the cluster)");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   async exportLogs(target: string): Promise<void> {

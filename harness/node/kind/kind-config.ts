@@ -29,9 +29,14 @@ export function renderClusterConfig(input: ClusterConfigInput): string {
   return input.containerdConfigTable === "v3" ? text.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry') : text;
 }
 
-/** hosts.toml for `registryHost`, sending pulls to `mirrorEndpoint` (host:port on the kind network). */
-export function renderHostsToml(registryHost: string, mirrorEndpoint: string): string {
-  return fill(readFileSync(join(KIND_CONFIG_DIR, "hosts.toml"), "utf8"), { registryHost, mirrorEndpoint });
+/**
+ * The registry host's hosts.toml: `endpoint` (host:port on the kind network) is its only server.
+ * Pull-secret credentials still reach it: the kubelet sends them without a ServerAddress
+ * (pkg/credentialprovider/keyring.go, BasicDockerKeyring.Add), and containerd's CRI ParseAuth
+ * only withholds credentials from a host that differs from a ServerAddress that is set.
+ */
+export function renderHostsToml(endpoint: string): string {
+  return fill(readFileSync(join(KIND_CONFIG_DIR, "hosts.toml"), "utf8"), { endpoint });
 }
 
 function fill(template: string, values: Record<string, string>): string {

@@ -26,6 +26,7 @@ export class KindNode implements NodeUnderTest {
   private readonly pods = new Set<string>();
   private readonly secrets = new Set<string>();
   private polling: NodeJS.Timeout | undefined;
+  private pollInFlight: Promise<void> | undefined;
 
   constructor(
     private readonly cluster: KindCluster,
@@ -70,11 +71,18 @@ export class KindNode implements NodeUnderTest {
 
   async close(): Promise<void> {
     if (this.polling) clearInterval(this.polling);
+    await this.pollInFlight; // then a last poll that starts after everything before close
     await this.poll();
     await this.api.deleteNamespace({ name: this.namespace, gracePeriodSeconds: 0 }).catch(() => {});
   }
 
-  private async poll(): Promise<void> {
+  /** One poll at a time: a slow API server must not get a second poll that reads older state. */
+  private poll(): Promise<void> {
+    this.pollInFlight ??= this.pollOnce().finally(() => (this.pollInFlight = undefined));
+    return this.pollInFlight;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const at = this.clock.now();
       for (const name of this.pods) {

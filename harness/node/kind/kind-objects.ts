@@ -68,6 +68,17 @@ export class EventReader {
   }
 }
 
+/**
+ * The images in the node that came from the registry host, from `crictl images -o json`, by ID.
+ * The list is filtered here: containerd's CRI ListImages ignores the request's filter, so
+ * `crictl images <name>` can return every image in the node, kind's own included.
+ */
+export function registryImageIds(crictlImagesJson: string): string[] {
+  const listed = JSON.parse(crictlImagesJson) as { images?: { id: string; repoTags?: string[] | null; repoDigests?: string[] | null }[] };
+  const fromRegistry = (name: string) => name.startsWith(`${REGISTRY_HOST}/`);
+  return (listed.images ?? []).filter((image) => [...(image.repoTags ?? []), ...(image.repoDigests ?? [])].some(fromRegistry)).map((image) => image.id);
+}
+
 function timeOf(event: CoreV1Event): number {
   const when = event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp;
   return when ? new Date(when as unknown as string).getTime() : 0;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { renderClusterConfig, renderHostsToml } from "../../../harness/node/kind/kind-config.js";
-import { EventReader, podManifest, pullSecretManifest, statusObservation } from "../../../harness/node/kind/kind-objects.js";
+import { EventReader, podManifest, pullSecretManifest, registryImageIds, statusObservation } from "../../../harness/node/kind/kind-objects.js";
 
 describe("kind config", () => {
   it("should point the node's containerd at a certs.d folder of the run, with the chosen node image", () => {
@@ -24,11 +24,12 @@ describe("kind config", () => {
     expect(() => renderClusterConfig({ clusterName: 'a"b', nodeImage: "i", certsDir: "/d" })).toThrow(/must not contain quotes/);
   });
 
-  it("should send pulls and resolves for the registry host to the run's Toxiproxy over plain HTTP", () => {
-    const text = renderHostsToml("registry.pullcheck.test", "pullcheck-toxiproxy-ab12:8666");
-    expect(text).toContain('server = "http://registry.pullcheck.test"');
-    expect(text).toContain('[host."http://pullcheck-toxiproxy-ab12:8666"]');
-    expect(text).toContain('capabilities = ["pull", "resolve"]');
+  it("should make the run's Toxiproxy the registry host's only server, over plain HTTP", () => {
+    const text = renderHostsToml("pullcheck-toxiproxy-ab12:8666");
+    const settings = text.split("\n").filter((line) => line.trim() && !line.startsWith("#"));
+    // No [host."…"] mirror: containerd would fall back to `server` after it, and a fallback to the
+    // unresolvable registry name would turn a 404 into a DNS error.
+    expect(settings).toEqual(['server = "http://pullcheck-toxiproxy-ab12:8666"', "[host]"]);
   });
 });
 
@@ -55,6 +56,20 @@ describe("kind objects", () => {
     const running: V1Pod = { metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "registry.pullcheck.test/app@sha256:ab", ready: true, restartCount: 0, state: { running: { startedAt: new Date(0) } } }] } };
     expect(statusObservation(running, 6)?.state).toEqual({ phase: "running", reason: "", message: "", imageID: "registry.pullcheck.test/app@sha256:ab" });
     expect(statusObservation({ metadata: { name: "probe" }, status: {} }, 7)).toBeUndefined();
+  });
+
+  it("should pick the registry's images out of everything the node lists, kind's own images left alone", () => {
+    const listed = JSON.stringify({
+      images: [
+        { id: "sha256:pause", repoTags: ["registry.k8s.io/pause:3.10"], repoDigests: [], size: "320368", pinned: true },
+        { id: "sha256:app1", repoTags: ["registry.pullcheck.test/app:v1"], repoDigests: ["registry.pullcheck.test/app@sha256:aa"], size: "1" },
+        { id: "sha256:bydigest", repoTags: [], repoDigests: ["registry.pullcheck.test/app@sha256:bb"], size: "1" },
+        { id: "sha256:lookalike", repoTags: ["registry.pullcheck.test.example/app:v1"], repoDigests: null, size: "1" },
+        { id: "sha256:kindnet", repoTags: ["docker.io/kindest/kindnetd:v20250512"], size: "1" },
+      ],
+    });
+    expect(registryImageIds(listed)).toEqual(["sha256:app1", "sha256:bydigest"]);
+    expect(registryImageIds("{}")).toEqual([]);
   });
 
   it("should turn Event counts into occurrences, each once, in the order they happened", () => {

@@ -17,22 +17,58 @@ const dir = mkdtempSync(join(tmpdir(), "pullcheck-kind-node-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("kind cluster (a recording kind CLI)", () => {
-  it("should create the cluster from the rendered config, point containerd at the mirror, and delete the cluster", async () => {
+  it("should create the cluster from the rendered config, point containerd at the run's Toxiproxy, and delete the cluster", async () => {
     const calls = join(dir, "kind-calls.log");
     const kind = join(dir, "kind");
     writeFileSync(kind, `#!/bin/sh\necho "$@" >> ${calls}\n[ "$1" = get ] && echo "apiVersion: v1"\nexit 0\n`);
     chmodSync(kind, 0o755);
     const cluster = new KindCluster({ kindBinary: kind, clusterName: "pullcheck-test", nodeImage: "my/node:kep", workDir: dir });
     await cluster.create();
-    cluster.writeMirror("pullcheck-toxiproxy-ab12:8666");
+    cluster.writeRegistryHost("pullcheck-toxiproxy-ab12:8666");
     await cluster.delete();
     const lines = readFileSync(calls, "utf8").trim().split("\n");
     expect(lines[0]).toBe(`create cluster --name pullcheck-test --config ${join(dir, "kind-cluster.yaml")} --wait 120s`);
     expect(lines[1]).toBe("get kubeconfig --name pullcheck-test");
     expect(lines.at(-1)).toBe("delete cluster --name pullcheck-test");
     expect(readFileSync(join(dir, "kind-cluster.yaml"), "utf8")).toContain('image: "my/node:kep"');
-    expect(readFileSync(join(dir, "certs.d", "registry.pullcheck.test", "hosts.toml"), "utf8")).toContain('[host."http://pullcheck-toxiproxy-ab12:8666"]');
+    expect(readFileSync(join(dir, "certs.d", "registry.pullcheck.test", "hosts.toml"), "utf8")).toContain('server = "http://pullcheck-toxiproxy-ab12:8666"');
     expect(cluster.nodeContainer).toBe("pullcheck-test-control-plane");
+  });
+
+  it("should give each test a kubelet with empty pull records and a node without the registry's images", async () => {
+    const calls = join(dir, "docker-calls.log");
+    const docker = join(dir, "docker");
+    const listed = JSON.stringify({
+      images: [
+        { id: "sha256:pause", repoTags: ["registry.k8s.io/pause:3.10"], pinned: true },
+        { id: "sha256:app1", repoTags: ["registry.pullcheck.test/app:v1"], repoDigests: ["registry.pullcheck.test/app@sha256:aa"] },
+      ],
+    });
+    writeFileSync(join(dir, "images.json"), listed);
+    writeFileSync(docker, `#!/bin/sh\necho "$@" >> ${calls}\ncase "$*" in *"crictl images -o json"*) cat ${join(dir, "images.json")};; esac\nexit 0\n`);
+    chmodSync(docker, 0o755);
+    writeFileSync(join(dir, "kind-noop"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(dir, "kind-noop"), 0o755);
+    const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-reset", nodeImage: "i", workDir: dir, dockerBinary: docker });
+    await cluster.resetNode(["registry.pullcheck.test/app:v1"]);
+    const inNode = readFileSync(calls, "utf8").trim().split("\n").map((line) => line.replace("exec pullcheck-reset-control-plane ", ""));
+    expect(inNode).toEqual([
+      "systemctl stop kubelet",
+      "rm -rf /var/lib/kubelet/image_manager",
+      "crictl images -o json",
+      "crictl rmi sha256:app1",
+      "crictl pull registry.pullcheck.test/app:v1",
+      "systemctl start kubelet",
+      "curl -sf http://127.0.0.1:10248/healthz",
+    ]);
+  });
+
+  it("should say which node command failed, with its output", async () => {
+    const docker = join(dir, "failing-docker");
+    writeFileSync(docker, `#!/bin/sh\necho "crictl: image not known" >&2\nexit 1\n`);
+    chmodSync(docker, 0o755);
+    const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-fail", nodeImage: "i", workDir: dir, dockerBinary: docker });
+    await expect(cluster.exec(["crictl", "rmi", "x"])).rejects.toThrow(/`crictl rmi x` failed in the kind node pullcheck-fail-control-plane:\ncrictl: image not known/);
   });
 
   it("should say how to install kind when the CLI is missing", () => {
