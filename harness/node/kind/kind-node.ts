@@ -9,13 +9,14 @@
  */
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { RealClock, type Clock } from "../../support/clock.js";
-import { errorMessage } from "../../support/errors.js";
+import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import type { Timeline } from "../../observe/timeline.js";
 import type { NodeUnderTest, PodRequest } from "../node-under-test.js";
 import type { KindCluster } from "./kind-cluster.js";
 import { EventReader, podManifest, pullSecretManifest, statusObservation } from "./kind-objects.js";
 
 const POLL_MS = 500;
+const SERVICE_ACCOUNT_TIMEOUT_MS = 60_000;
 
 export class KindNode implements NodeUnderTest {
   readonly backend = "kind";
@@ -40,7 +41,26 @@ export class KindNode implements NodeUnderTest {
 
   async start(): Promise<void> {
     await this.api.createNamespace({ body: { metadata: { name: this.namespace, labels: { "app.kubernetes.io/managed-by": "pullcheck" } } } });
+    await this.waitForDefaultServiceAccount();
     this.polling = setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  /**
+   * The ServiceAccount admission plugin refuses a pod until its namespace's `default` account
+   * exists, which a controller creates shortly after the namespace (the e2e framework waits for it
+   * the same way, WaitForDefaultServiceAccountInNamespace).
+   */
+  private async waitForDefaultServiceAccount(): Promise<void> {
+    const deadline = Date.now() + SERVICE_ACCOUNT_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.api.readNamespacedServiceAccount({ name: "default", namespace: this.namespace });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new EnvironmentError(`the namespace ${this.namespace} has no default ServiceAccount ${SERVICE_ACCOUNT_TIMEOUT_MS / 1000} s after it was created: ${errorMessage(error)}`, "is the cluster's controller manager running? (`--retain` keeps the cluster)");
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    }
   }
 
   async createPod(request: PodRequest): Promise<void> {

@@ -18,6 +18,9 @@ export function podManifest(request: PodRequest, namespace = KIND_NAMESPACE): V1
     spec: {
       restartPolicy: "Always",
       terminationGracePeriodSeconds: 0,
+      // No token volume: like the simulation's pods, nothing to mount, and no wait for the
+      // namespace's kube-root-ca.crt ConfigMap before the container can start.
+      automountServiceAccountToken: false,
       containers: [{ name: "app", image: request.image, ...(request.imagePullPolicy ? { imagePullPolicy: request.imagePullPolicy } : {}) }],
       ...(request.pullSecret ? { imagePullSecrets: [{ name: request.pullSecret.name }] } : {}),
     },

@@ -121,8 +121,10 @@ describe("kind node (a recording API server)", () => {
     await node.deletePod("probe").catch(() => {});
 
     expect(requests[0]).toMatch(/^POST \/api\/v1\/namespaces \{.*"name":"ns-1"/);
-    expect(requests[1]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/secrets .*"type":"kubernetes.io\/dockerconfigjson"/);
-    expect(requests[2]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/pods .*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/);
+    // The ServiceAccount admission plugin refuses pods until the namespace's default account exists.
+    expect(requests[1]).toBe("GET /api/v1/namespaces/ns-1/serviceaccounts/default");
+    expect(requests[2]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/secrets .*"type":"kubernetes.io\/dockerconfigjson"/);
+    expect(requests[3]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/pods .*"automountServiceAccountToken":false.*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/);
     expect(requests).toContain("DELETE /api/v1/namespaces/ns-1");
     const states = timeline.of("status").map((o) => o.state.reason);
     expect(states.at(-1)).toBe("ErrImagePull");
