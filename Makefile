@@ -5,7 +5,7 @@ REGISTRY_VERSION := v3.1.2
 TOXIPROXY_VERSION := v2.12.0
 KIND_VERSION := v0.33.0
 # The kind backend's node image; a kubelet fork's image (kind build node-image) works the same way.
-NODE_IMAGE ?= kindest/node:v1.35.0
+NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
 .PHONY: setup setup-kind conformance-kind tools test typecheck conformance report docs bench bench-tools clean

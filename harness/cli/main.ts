@@ -18,10 +18,12 @@ import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
 
 /**
- * The node image used when --node-image is not given. Not verified here (no image can be pulled
- * on the machines this was written on): use one listed in the release notes of the pinned kind.
+ * The node image used when --node-image is not given: Kubernetes 1.35, the release the simulation
+ * models, as kind v0.31.0 published it (its default image, pkg/apis/config/defaults/image.go at
+ * that tag), pinned by digest. The pinned kind (v0.33.0) defaults to v1.37.0; whether it runs this
+ * older image was not checked here (no image can be pulled on the machines this was written on).
  */
-export const DEFAULT_NODE_IMAGE = "kindest/node:v1.35.0";
+export const DEFAULT_NODE_IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
 
 const USAGE = `usage: pullcheck <command> [options]
 

@@ -1,17 +1,18 @@
 /**
  * Against a real kind cluster: the `outage/not-cached` scenario under Always (the upstream kubelet
  * knows it). Needs the kind CLI (`make setup-kind`), a Docker engine, the container-mode images
- * (`make images`) and a kind node image (KIND_NODE_IMAGE, default kindest/node:v1.35.0). Where one
- * is missing the test is skipped and says which; it never passes without a cluster.
+ * (`make images`) and a kind node image (KIND_NODE_IMAGE, default: the CLI's default node image).
+ * Where one is missing the test is skipped and says which; it never passes without a cluster.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_NODE_IMAGE } from "../../../harness/cli/main.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
-const NODE_IMAGE = process.env.KIND_NODE_IMAGE ?? "kindest/node:v1.35.0";
+const NODE_IMAGE = process.env.KIND_NODE_IMAGE ?? DEFAULT_NODE_IMAGE;
 const output = mkdtempSync(join(tmpdir(), "pullcheck-kind-test-"));
 afterAll(() => rmSync(output, { recursive: true, force: true }));
 
