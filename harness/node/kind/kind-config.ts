@@ -1,10 +1,11 @@
 /**
  * Renders kind-config/cluster.yaml and kind-config/hosts.toml.
  *
- * Uncertain: the CRI registry table is `plugins."io.containerd.grpc.v1.cri".registry` in the
- * config format kind's own local-registry guide patches, and `plugins."io.containerd.cri.v1.images".registry`
- * in containerd 2's native (version 3) format. Which one a given node image honours could not be
- * checked here (no node image can be pulled); `containerdConfigTable: "v3"` renders the latter.
+ * The CRI registry table is `plugins."io.containerd.grpc.v1.cri".registry` in the `version = 2`
+ * config kind's node images ship (kind images/base/files/etc/containerd/config.toml, v0.31.0 and
+ * v0.33.0), and `plugins."io.containerd.cri.v1.images".registry` in containerd 2's native
+ * `version = 3` format; `containerdConfigTable: "v3"` renders the latter. Not seen in a running
+ * node (no node image can be pulled where this was written).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
