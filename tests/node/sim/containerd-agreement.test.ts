@@ -1,0 +1,144 @@
+/**
+ * The simulation's image service next to containerd's own registry client (`ctr images pull`,
+ * the same resolver and fetcher code the CRI plugin pulls with), on the same registry, Toxiproxy
+ * and gate, fault by fault. The CRI wrapping (`failed to pull and unpack image …`, the gRPC code)
+ * is the CRI's, not the client's, and is stripped before comparing; so are the `?ns=` query
+ * (ctr names the endpoint itself, a kubelet names the registry host), ephemeral ports, and which
+ * blob a failure names (config and layers are fetched at once, so which fails first is a race).
+ *
+ * The simulation models containerd 2.x. Where containerd 1.x words an error differently, the
+ * 1.x text is pinned here as a known difference; on containerd 2.x every case must match word
+ * for word. Needs `ctr` and a containerd socket (Debian's docker.io brings both; CI starts one);
+ * without them the test says it was skipped.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEnvironment, type Environment } from "../../../harness/environment/environment.js";
+import type { FaultSpec } from "../../../harness/faults/fault-spec.js";
+import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
+import { REGISTRY_HOST } from "../../../harness/node/node-under-test.js";
+import { getFixture } from "../../../harness/registry/fixtures/catalog.js";
+import { REPO_ROOT } from "../../../harness/run/run-config.js";
+import { RealClock } from "../../../harness/support/clock.js";
+
+const SOCKETS = ["/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"];
+const NAMESPACE = `pullcheck-agreement-${process.pid}`;
+
+function findContainerd(): { socket: string; major: number } | string {
+  try {
+    execFileSync("ctr", ["--version"], { stdio: "ignore" });
+  } catch {
+    return "no ctr (containerd's CLI) on this machine";
+  }
+  for (const socket of SOCKETS.filter((s) => existsSync(s))) {
+    try {
+      const version = execFileSync("ctr", ["--address", socket, "version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      const server = /Server:[\s\S]*?Version:\s*v?(\d+)\./.exec(version);
+      if (server) return { socket, major: Number(server[1]) };
+    } catch {
+      // not answering; try the next one
+    }
+  }
+  return `no containerd answers on ${SOCKETS.join(" or ")} (start dockerd; .ci/run does)`;
+}
+
+const found = findContainerd();
+const containerd = typeof found === "string" ? undefined : found;
+const work = mkdtempSync(join(tmpdir(), "pullcheck-containerd-agreement-"));
+let environment: Environment;
+let stores = 0;
+
+function ctr(...args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    execFile("ctr", ["--address", containerd!.socket, "-n", NAMESPACE, ...args], (error, stdout, stderr) => {
+      const text = (error ? stderr : stdout).trim().split("\n").at(-1) ?? "";
+      resolve(error ? text : "pulled");
+    });
+  });
+}
+
+/** Both clients pull `reference` under `fault`; returns their texts, normalised. */
+async function pullWithBoth(reference: string, options: { fault?: FaultSpec; user?: string } = {}): Promise<{ containerd: string; simulation: string }> {
+  const endpoint = environment.endpoint;
+  if (options.fault) await environment.faults.apply(options.fault);
+  try {
+    const fromContainerd = await ctr("images", "pull", "--plain-http", ...(options.user ? ["--user", options.user] : []), `${endpoint}/${reference}`);
+    const service = new CriImageService({ nodeName: "agreement", storeDir: join(work, `store-${stores++}`), hosts: { [REGISTRY_HOST]: endpoint }, clock: new RealClock() });
+    const [username, password] = options.user?.split(":") ?? [];
+    let fromSimulation = "pulled";
+    try {
+      await service.pullImage(`${REGISTRY_HOST}/${reference}`, username && password ? { username, password } : undefined);
+    } catch (error) {
+      fromSimulation = (error as Error).message;
+    }
+    const normalise = (text: string) =>
+      text
+        .replace(/^ctr: /, "")
+        .replace(/^rpc error: code = \w+ desc = /, "")
+        .replace(/^failed to pull and unpack image "[^"]+": /, "")
+        .replaceAll(`?ns=${REGISTRY_HOST}`, "")
+        .replaceAll(REGISTRY_HOST, endpoint)
+        .replace(/127\.0\.0\.1:\d+->/g, "127.0.0.1:PORT->")
+        // Config and layers are fetched at once: which blob fails first is a race, in both clients.
+        .replace(/(config|layer)-sha256:[0-9a-f]{64}/g, "<blob ref>")
+        .replace(/sha256:[0-9a-f]{64}/g, "sha256:<digest>")
+        .replace(/\(application\/[^)]+\)/g, "(<media type>)");
+    return { containerd: normalise(fromContainerd), simulation: normalise(fromSimulation) };
+  } finally {
+    await environment.faults.heal();
+    await ctr("images", "rm", "--sync", `${endpoint}/${reference}`);
+  }
+}
+
+beforeAll(async () => {
+  if (!containerd) return;
+  environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), tempRoot: work });
+  await environment.admin.pushImage("app", "v1", getFixture("v1"));
+}, 60_000);
+
+afterAll(async () => {
+  if (containerd) {
+    await environment?.close();
+    await new Promise((resolve) => execFile("ctr", ["--address", containerd.socket, "namespaces", "rm", NAMESPACE], resolve));
+  }
+  rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+describe("the simulation's registry client next to containerd's", () => {
+  const skipReason = typeof found === "string" ? found : undefined;
+  const cases: { name: string; reference: string; fault?: FaultSpec; user?: string; private?: true; containerd1?: RegExp }[] = [
+    { name: "a pull that works", reference: "app:v1" },
+    { name: "a tag that is not there", reference: "app:missing" },
+    { name: "connection refused", reference: "app:v1", fault: { kind: "down" } },
+    { name: "connection reset", reference: "app:v1", fault: { kind: "reset" } },
+    { name: "a blob answered with 404", reference: "app:v1", fault: { kind: "http", status: 404, on: "blobs" } },
+    // containerd 1.x: "pulling from host … failed with status code …"; 2.x: "unexpected status from HEAD request to …"
+    { name: "HTTP 500 on everything", reference: "app:v1", fault: { kind: "http", status: 500, on: "all" }, containerd1: /: pulling from host 127\.0\.0\.1:\d+ failed with status code \[manifests v1\]: 500 Internal Server Error$/ },
+    { name: "HTTP 429 on manifests", reference: "app:v1", fault: { kind: "http", status: 429, on: "manifests" }, containerd1: /failed with status code \[manifests v1\]: 429 Too Many Requests$/ },
+    // containerd 1.x's content service proxy adds "commit failed: "
+    { name: "blobs altered on the way", reference: "app:v1", fault: { kind: "tamper", on: "blobs" }, containerd1: /^failed commit on ref "<blob ref>": commit failed: unexpected commit digest sha256:<digest>, expected sha256:<digest>: failed precondition$/ },
+    // From here on the registry wants credentials (htpasswd, basic auth).
+    // containerd 1.x reports the 401 as a status; 2.x as "pull access denied, …" when it had no
+    // credentials to offer.
+    { name: "a private registry, no credentials", reference: "app:v1", private: true, containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/ },
+    { name: "a private registry, wrong credentials", reference: "app:v1", private: true, user: "alice:wrong", containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/ },
+    { name: "a private registry, the right credentials", reference: "app:v1", private: true, user: "alice:s3cret" },
+  ];
+
+  for (const testCase of cases) {
+    it(`should word ${testCase.name} as containerd does`, { timeout: 60_000 }, async (ctx) => {
+      if (skipReason) return ctx.skip(skipReason);
+      if (testCase.private && !environment.admin.hasUsers) await environment.admin.grant("alice", "s3cret");
+      const { containerd: theirs, simulation: ours } = await pullWithBoth(testCase.reference, testCase);
+      if (testCase.containerd1 && containerd!.major < 2) {
+        expect(theirs, "containerd 1.x's wording, a known difference").toMatch(testCase.containerd1);
+        expect(ours).not.toBe(theirs);
+      } else {
+        expect(ours).toBe(theirs);
+      }
+    });
+  }
+});
