@@ -24,7 +24,10 @@ function docker(...args: string[]): string | undefined {
 }
 
 function missingPrerequisite(): string | undefined {
-  if (docker("info", "--format", "{{.ServerVersion}}") === undefined) return "no Docker engine answers (start dockerd; .ci/run does)";
+  const system = docker("info", "--format", "{{.OperatingSystem}}");
+  if (system === undefined) return "no Docker engine answers (start dockerd; .ci/run does)";
+  // pullcheck reaches the containers at their addresses on the run's network (docs/kind.md).
+  if (process.platform !== "linux" || system.includes("Docker Desktop")) return `the Docker engine (${system}) does not run on this machine, so container addresses are out of reach`;
   for (const image of Object.values(DEFAULT_CONTAINER_IMAGES)) if (docker("image", "inspect", image) === undefined) return `image ${image} is missing (run make images)`;
   return undefined;
 }

@@ -35,12 +35,15 @@ async function docker(...args: string[]): Promise<string> {
 }
 
 async function missingEngine(): Promise<string | undefined> {
+  let system: string;
   try {
-    await docker("info", "--format", "{{.ServerVersion}}");
-    return undefined;
+    system = await docker("info", "--format", "{{.OperatingSystem}}");
   } catch {
     return "no Docker engine answers (start dockerd; .ci/run does)";
   }
+  // The engine pulls from the registry on this machine's 127.0.0.1: it must run on this machine.
+  if (process.platform !== "linux" || system.includes("Docker Desktop")) return `the Docker engine (${system}) does not run on this machine, so it cannot reach the registry on 127.0.0.1`;
+  return undefined;
 }
 
 const work = mkdtempSync(join(tmpdir(), "pullcheck-fixtures-runtime-"));
