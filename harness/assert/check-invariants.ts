@@ -67,7 +67,7 @@ function checkS1({ timeline, pods }: InvariantContext): InvariantResult {
     let from = pod.runIndex;
     for (const start of starts(all, pod.name)) {
       const checked = all.slice(from, start).some(
-        (o) => o.kind === "request" && o.pod === pod.name && !o.injected && o.status >= 200 && o.status < 300 && (requestKind(o) === "manifestHead" || requestKind(o) === "manifestGet"),
+        (o) => o.kind === "request" && o.pod === pod.name && !o.injected && !o.aborted && o.status >= 200 && o.status < 300 && (requestKind(o) === "manifestHead" || requestKind(o) === "manifestGet"),
       );
       (checked ? held : violated).push(`pod/${pod.name} start at #${start}: ${checked ? "registry answered 2xx for the manifest" : "started without a successful manifest request since its previous start"}`);
       from = start;

@@ -24,6 +24,11 @@ export interface GateLogEntry {
   user: string | undefined;
   /** The gate answered (an injected HTTP fault), not the registry. */
   injected: boolean;
+  /**
+   * The client's connection closed before the whole answer was sent (a cut or reset on the way,
+   * a client that gave up): `bytes` is what was sent, `status` 0 when nothing was.
+   */
+  aborted?: true;
 }
 
 export interface GateRules {
@@ -101,7 +106,10 @@ export class HttpGate implements GateControl {
     };
     // Logged before the response's last byte goes out, so that whoever follows the log learns of
     // a request no later than the client learns its answer.
+    let logged = false;
     const finish = () => {
+      if (logged) return;
+      logged = true;
       entry.durationMs = Date.now() - started;
       this.log.push(entry);
       this.onEntry?.(entry);
@@ -144,7 +152,13 @@ export class HttpGate implements GateControl {
       finish();
       res.end();
     });
-    res.on("close", () => upstream.destroy());
+    res.on("close", () => {
+      if (!logged) {
+        entry.aborted = true;
+        finish();
+      }
+      upstream.destroy();
+    });
     req.pipe(upstream);
   }
 }

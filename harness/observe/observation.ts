@@ -31,6 +31,8 @@ export type Observation =
       user: string | undefined;
       /** Set when the gate answered instead of the registry (an injected HTTP fault). */
       injected: boolean;
+      /** Set when the client's connection closed before the whole answer was sent. */
+      aborted?: true;
     }
   | { kind: "fault"; at: number; text: string }
   | { kind: "note"; at: number; text: string };

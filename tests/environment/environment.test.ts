@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { request } from "node:http";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEnvironment, type Environment } from "../../harness/environment/environment.js";
 import { getFixture } from "../../harness/registry/fixtures/catalog.js";
 import { SEED_REPO } from "../../harness/registry/admin/registry-admin.js";
@@ -106,6 +106,16 @@ describe("environment", () => {
       (code) => code,
     );
     expect(outcome === "ABORTED" || outcome === "ECONNRESET" || (typeof outcome === "number" && outcome < layerOf("fat").size)).toBe(true);
+    // The registry did answer: the request is in the access log, marked as cut off. The gate
+    // learns of the cut when its side of the connection closes, which may come a little after
+    // the client's.
+    const logged = await vi.waitFor(() => {
+      const entry = env.requests().find((r) => r.path.endsWith(layerOf("fat").digest));
+      if (!entry) throw new Error("the cut blob GET is not in the log yet");
+      return entry;
+    }, { timeout: 5_000, interval: 20 });
+    expect(logged).toMatchObject({ method: "GET", status: 200, aborted: true });
+    expect(logged.bytes).toBeLessThan(layerOf("fat").size);
   });
 
   it("http 429: 429 with Retry-After, recorded as injected", async () => {
