@@ -134,7 +134,7 @@ export class HttpGate implements GateControl {
       (answer) => {
         entry.status = answer.statusCode ?? 502;
         res.writeHead(entry.status, answer.headers);
-        const tamper = this.rules.tamperBlobs && isBlob(path) && entry.status === 200;
+        const tamper = this.rules.tamperBlobs && isBlob(path) && (entry.status === 200 || entry.status === 206);
         answer.on("data", (chunk: Buffer) => {
           entry.bytes += chunk.length;
           res.write(tamper ? tampered(chunk) : chunk);

@@ -5,12 +5,15 @@
  * core/remotes/docker/fetcher.go + httpreadseeker.go). Content already in the sink is skipped.
  * Nothing reaches the sink unless size and sha256 match.
  *
- * Not modelled: containerd 2.x re-opens a body that ended early with a Range request at the
- * offset reached (httpReadSeeker); here an early end fails the fetch ("unexpected EOF").
+ * A body that ends before its length is re-opened at the offset reached with a Range request, as
+ * containerd's httpReadSeeker does (core/remotes/docker/httpreadseeker.go, seen in containerd 1.6
+ * and 2.x): as long as connections bring bytes, the download goes on; after 3 re-opens in a row
+ * that brought none, or when a re-open fails, the read error stands ("unexpected EOF").
  */
 import { createHash } from "node:crypto";
 import type { Descriptor } from "./descriptor.js";
-import { consumeBody, discardBody, readBody } from "./http-transport.js";
+import { consumeBody, discardBody, readBody, type HttpResponse } from "./http-transport.js";
+import { isUnexpectedEOF } from "./transport-error.js";
 import { isIndexType, isManifestType, refKeyPrefix } from "./media-types.js";
 import type { RequestContext } from "./request-context.js";
 import { notFound, RegistryError, unexpectedStatus } from "./registry-error.js";
@@ -68,15 +71,30 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
   }
   const hash = createHash("sha256");
   let received = 0;
-  try {
-    await consumeBody(ctx, response, async (chunk) => {
-      const room = desc.size - received;
-      received += chunk.length;
-      hash.update(chunk);
-      if (room > 0) await writer.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
-    });
-  } catch (error) {
-    throw error instanceof RegistryError ? error.wrap("failed to copy") : error;
+  let body = response;
+  let skip = 0;
+  let cutsWithoutProgress = 0;
+  for (;;) {
+    try {
+      await consumeBody(ctx, body, async (whole) => {
+        const chunk = skip > 0 ? whole.subarray(Math.min(skip, whole.length)) : whole;
+        skip -= whole.length - chunk.length;
+        if (chunk.length === 0) return;
+        cutsWithoutProgress = 0;
+        const room = desc.size - received;
+        received += chunk.length;
+        hash.update(chunk);
+        if (room > 0) await writer.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
+      });
+      break;
+    } catch (error) {
+      // A cut while skipping to the offset is a failed re-open (fetcher.go: "failed to discard to
+      // offset"), and containerd then reports the read error.
+      const resumable = isUnexpectedEOF(error) && skip === 0 && ++cutsWithoutProgress <= MAX_REOPENS_WITHOUT_PROGRESS;
+      const reopened = resumable ? await reopenAt(ctx, session, url, desc, received) : undefined;
+      if (!reopened) throw error instanceof RegistryError ? error.wrap("failed to copy") : error;
+      ({ body, skip } = reopened);
+    }
   }
   if (received < desc.size) {
     const short = `short read: expected ${desc.size} bytes but got ${received}: unexpected EOF`;
@@ -90,6 +108,37 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
     throw commitFailed(refKey, `unexpected commit digest ${actual}, expected ${desc.digest}`, response.status);
   }
   await writer.commit(desc.digest);
+}
+
+/** httpreadseeker.go: maxRetry, re-opens in a row without a byte before the read error stands. */
+const MAX_REOPENS_WITHOUT_PROGRESS = 3;
+
+/**
+ * The fetcher's open at an offset (core/remotes/docker/fetcher.go): `Range: bytes=<offset>-`; an
+ * answer with a Content-Range must start at the offset, one without is read from the start and
+ * the first `offset` bytes are skipped. Undefined when the re-open fails: containerd then reports
+ * the read error, not the re-open's.
+ */
+async function reopenAt(
+  ctx: RequestContext,
+  session: RegistrySession,
+  url: string,
+  desc: Descriptor,
+  offset: number,
+): Promise<{ body: HttpResponse; skip: number } | undefined> {
+  if (offset >= desc.size) return undefined;
+  let response: HttpResponse;
+  try {
+    response = await session.request(ctx, "GET", url, { accept: `${desc.mediaType}, */*`, range: `bytes=${offset}-` });
+  } catch {
+    return undefined;
+  }
+  const contentRange = response.headers["content-range"];
+  if (response.status > 299 || (contentRange !== undefined && !contentRange.startsWith(`bytes ${offset}-`))) {
+    discardBody(response);
+    return undefined;
+  }
+  return { body: response, skip: contentRange === undefined ? offset : 0 };
 }
 
 function openFailed(error: RegistryError): RegistryError {

@@ -49,8 +49,14 @@ export function transportError(error: unknown, sockets: SocketAddresses): Regist
 
 /** A response body that ended before its Content-Length: Go's io.ErrUnexpectedEOF. */
 export function unexpectedEOF(cause?: unknown): RegistryError {
-  return new RegistryError("unexpected EOF", "unreachable", { transient: true, cause });
+  return new RegistryError(UNEXPECTED_EOF, "unreachable", { transient: true, cause });
 }
+
+export function isUnexpectedEOF(error: unknown): boolean {
+  return error instanceof RegistryError && error.message === UNEXPECTED_EOF;
+}
+
+const UNEXPECTED_EOF = "unexpected EOF";
 
 /** Go's url.Error: `Head "http://…": <err>`. */
 export function urlError(method: string, url: string, error: RegistryError): RegistryError {

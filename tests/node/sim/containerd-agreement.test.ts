@@ -60,6 +60,10 @@ function ctr(...args: string[]): Promise<string> {
   });
 }
 
+function ctrOutput(...args: string[]): Promise<string> {
+  return new Promise((resolve) => execFile("ctr", ["--address", containerd!.socket, "-n", NAMESPACE, ...args], (_error, stdout) => resolve(stdout)));
+}
+
 /** Both clients pull `reference` under `fault`; returns their texts, normalised. */
 async function pullWithBoth(reference: string, options: { fault?: FaultSpec; user?: string } = {}): Promise<{ containerd: string; simulation: string }> {
   const endpoint = environment.endpoint;
@@ -97,11 +101,17 @@ beforeAll(async () => {
   if (!containerd) return;
   environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), tempRoot: work });
   await environment.admin.pushImage("app", "v1", getFixture("v1"));
+  await environment.admin.pushImage("big", "latest", getFixture("fat"));
 }, 60_000);
 
 afterAll(async () => {
   if (containerd) {
     await environment?.close();
+    // Whatever a failed pull left in the namespace (content, leases), then the namespace itself.
+    for (const [list, remove] of [[["content", "ls", "-q"], ["content", "rm"]], [["leases", "ls", "-q"], ["leases", "rm"]]] as const) {
+      const names = (await ctrOutput(...list)).split("\n").filter(Boolean);
+      if (names.length > 0) await ctrOutput(...remove, ...names);
+    }
     await new Promise((resolve) => execFile("ctr", ["--address", containerd.socket, "namespaces", "rm", NAMESPACE], resolve));
   }
   rmSync(work, { recursive: true, force: true });
@@ -115,6 +125,8 @@ describe("the simulation's registry client next to containerd's", () => {
     { name: "connection refused", reference: "app:v1", fault: { kind: "down" } },
     { name: "connection reset", reference: "app:v1", fault: { kind: "reset" } },
     { name: "a blob answered with 404", reference: "app:v1", fault: { kind: "http", status: 404, on: "blobs" } },
+    // Both re-open the 64 MiB layer with Range requests after every cut, and finish.
+    { name: "connections cut after every 1 MiB", reference: "big:latest", fault: { kind: "cut", bytes: 1024 * 1024 } },
     // containerd 1.x: "pulling from host … failed with status code …"; 2.x: "unexpected status from HEAD request to …"
     { name: "HTTP 500 on everything", reference: "app:v1", fault: { kind: "http", status: 500, on: "all" }, containerd1: /: pulling from host 127\.0\.0\.1:\d+ failed with status code \[manifests v1\]: 500 Internal Server Error$/ },
     { name: "HTTP 429 on manifests", reference: "app:v1", fault: { kind: "http", status: 429, on: "manifests" }, containerd1: /failed with status code \[manifests v1\]: 429 Too Many Requests$/ },
