@@ -19,7 +19,9 @@ IMAGES_STAND_IN_LABEL := dev.pullcheck.stand-in=true
 
 .PHONY: images image-registry image-toxiproxy image-gate images-docker-check
 
+# A rebuild leaves the previous stand-in untagged: removed here, so runs do not pile them up.
 images: image-registry image-toxiproxy image-gate
+	@docker image prune --force --filter "label=$(IMAGES_STAND_IN_LABEL)" >/dev/null
 
 images-docker-check:
 	@docker info >/dev/null 2>&1 || { echo "make images: no Docker engine answers; start dockerd (on Debian: apt-get install docker.io && dockerd &)" >&2; exit 1; }
