@@ -114,10 +114,11 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
 const MAX_REOPENS_WITHOUT_PROGRESS = 3;
 
 /**
- * The fetcher's open at an offset (core/remotes/docker/fetcher.go): `Range: bytes=<offset>-`; an
- * answer with a Content-Range must start at the offset, one without is read from the start and
- * the first `offset` bytes are skipped. Undefined when the re-open fails: containerd then reports
- * the read error, not the re-open's.
+ * The fetcher's open at an offset (core/remotes/docker/fetcher.go, resolver.go withOffsetCheck in
+ * containerd 2.x): `Range: bytes=<offset>-`; a 206 is taken as it is; another 2xx with a
+ * Content-Range must start at the offset; one without is read from the start and its first
+ * `offset` bytes are skipped. Undefined when the re-open fails: containerd then reports the read
+ * error, not the re-open's.
  */
 async function reopenAt(
   ctx: RequestContext,
@@ -133,12 +134,12 @@ async function reopenAt(
   } catch {
     return undefined;
   }
-  const contentRange = response.headers["content-range"];
+  const contentRange = response.status === 206 ? undefined : response.headers["content-range"];
   if (response.status > 299 || (contentRange !== undefined && !contentRange.startsWith(`bytes ${offset}-`))) {
     discardBody(response);
     return undefined;
   }
-  return { body: response, skip: contentRange === undefined ? offset : 0 };
+  return { body: response, skip: response.status === 206 || contentRange !== undefined ? 0 : offset };
 }
 
 function openFailed(error: RegistryError): RegistryError {
