@@ -124,14 +124,14 @@ describe("RegistryClient authorization, Basic", () => {
     expect(seen).toHaveLength(1);
   });
 
-  it("should give up with 401 Unauthorized after containerd's five attempts with wrong credentials", async () => {
+  it("should give up with 401 Unauthorized after containerd v2.2.0's six answers with wrong credentials", async () => {
     const error = await failure(make().resolve(REF, { username: "alice", password: "wrong" }, request));
     expect(error.message).toBe(
       `failed to resolve reference "${REF}": unexpected status from HEAD request to http://${endpoint}/v2/app/manifests/latest?ns=registry.pullcheck.test: 401 Unauthorized`,
     );
     expect(error.failureClass).toBe("authDenied");
     expect(error.status).toBe(401);
-    expect(seen).toHaveLength(5);
+    expect(seen).toHaveLength(6);
   });
 });
 

@@ -97,8 +97,8 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
     }
   }
   if (received < desc.size) {
-    const short = `short read: expected ${desc.size} bytes but got ${received}: unexpected EOF`;
-    throw new RegistryError(`failed to copy: ${short}`, "integrity", { status: response.status });
+    // content.Copy (core/content/helpers.go): this one is not wrapped in "failed to copy".
+    throw new RegistryError(`short read: expected ${desc.size} bytes but got ${received}: unexpected EOF`, "integrity", { status: response.status });
   }
   if (received > desc.size) {
     throw commitFailed(refKey, `unexpected commit size ${received}, expected ${desc.size}`, response.status);

@@ -16,8 +16,6 @@ export interface RegistryErrorDetails {
   status?: number;
   /** Wraps containerd's ErrInvalidAuthorization (core/remotes/docker/resolver.go). */
   invalidAuthorization?: boolean;
-  /** Go would retry this transport error (io.EOF, timeouts: isTransientTransportErr). */
-  transient?: boolean;
   cause?: unknown;
 }
 
@@ -26,7 +24,6 @@ export class RegistryError extends Error {
   readonly kind: ErrdefsKind;
   readonly status: number | undefined;
   readonly invalidAuthorization: boolean;
-  readonly transient: boolean;
 
   constructor(message: string, failureClass: FailureClass, details: RegistryErrorDetails = {}) {
     super(message, { cause: details.cause });
@@ -35,7 +32,6 @@ export class RegistryError extends Error {
     this.kind = details.kind ?? "unknown";
     this.status = details.status;
     this.invalidAuthorization = details.invalidAuthorization ?? false;
-    this.transient = details.transient ?? false;
   }
 
   /** Go's `fmt.Errorf("<context>: %w", err)`: longer text, same class. */
@@ -44,7 +40,6 @@ export class RegistryError extends Error {
       kind: this.kind,
       status: this.status,
       invalidAuthorization: this.invalidAuthorization,
-      transient: this.transient,
       cause: this,
     });
   }

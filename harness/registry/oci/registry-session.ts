@@ -1,17 +1,19 @@
 /**
- * Requests to one repository on one registry host, with containerd's retry rules
- * (core/remotes/docker/resolver.go request.do / doWithRetries / retryRequest):
- * - at most 5 attempts per request;
+ * Requests to one repository on one registry host, with containerd v2.2.0's retry rules (the
+ * containerd of kindest/node:v1.35.0; core/remotes/docker/resolver.go request.do /
+ * doWithRetriesInner / retryRequest):
+ * - at most 6 answers per request (retryRequest stops once it has seen more than 5);
  * - 401 → the authorizer learns the challenge and the request is retried with credentials;
  * - 405 on a manifest HEAD → retried as GET;
  * - 408 and 429 → retried at once (no back-off, Retry-After is ignored);
  * - 500, 503, 504 → retried once (not when the previous answer had the same status);
- * - transport errors Go calls transient (EOF, timeouts) → retried after 50 ms.
+ * - a transport error (refused, reset, EOF) ends the request: v2.2.0 does not retry it.
+ * containerd 2.4 sends at most 5 requests and retries transient transport errors (EOF,
+ * timeouts) after 50 ms; docs/simulation.md lists what else later releases change.
  * Redirects are followed (at most 10), keeping Authorization only on the same host.
  */
 import { discardBody, sendRequest, type HttpResponse } from "./http-transport.js";
 import type { Authorizer } from "./authorizer.js";
-import { sleep } from "../../support/clock.js";
 import type { RequestContext } from "./request-context.js";
 import { RegistryError } from "./registry-error.js";
 import { urlError } from "./transport-error.js";
@@ -26,7 +28,8 @@ export interface RegistryEndpoint {
   unresolvable?: boolean;
 }
 
-const MAX_ATTEMPTS = 5;
+/** retryRequest: `if len(responses) > 5 { return false }`. */
+const MAX_ANSWERS = 6;
 
 export class RegistrySession {
   constructor(
@@ -44,14 +47,14 @@ export class RegistrySession {
 
   /** Sends with retries; the answer may be any status. Throws RegistryError when none came. */
   async request(ctx: RequestContext, method: "HEAD" | "GET", url: string, headers: Record<string, string>): Promise<HttpResponse> {
-    let attempts = MAX_ATTEMPTS;
     let current = method;
     const statuses: number[] = [];
     const methods: string[] = [];
     for (;;) {
-      const response = await this.sendWithTransportRetries(ctx, current, url, headers, () => --attempts);
+      const response = await this.send(ctx, current, url, headers);
       statuses.push(response.status);
       methods.push(current);
+      if (statuses.length >= MAX_ANSWERS) return response;
       let retry = false;
       const status = response.status;
       const previous = statuses.length > 1 ? statuses[statuses.length - 2] : undefined;
@@ -74,26 +77,8 @@ export class RegistrySession {
       } else if (status === 500 || status === 503 || status === 504) {
         retry = previous !== status;
       }
-      if (!retry || attempts <= 0) return response;
+      if (!retry) return response;
       discardBody(response);
-    }
-  }
-
-  private async sendWithTransportRetries(
-    ctx: RequestContext,
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    countAttempt: () => number,
-  ): Promise<HttpResponse> {
-    for (;;) {
-      const left = countAttempt();
-      try {
-        return await this.send(ctx, method, url, headers);
-      } catch (error) {
-        if (!(error instanceof RegistryError) || !error.transient || left <= 0 || ctx.signal.aborted) throw error;
-        await sleep(ctx.clock, 50, ctx.signal);
-      }
     }
   }
 

@@ -44,9 +44,11 @@ export async function resolveReference(
     }
     discardBody(response);
     if (response.status > 299) {
+      // The method of the request that got this answer: a 405 on HEAD was retried as GET.
+      const method = response.request.method;
       if (response.status === 404) remember(notFound(ref, 404), 2);
-      else if (response.status > 399) remember(unexpectedStatus("HEAD", url, response.status, response.statusText), 3);
-      else throw unexpectedStatus("HEAD", url, response.status, response.statusText);
+      else if (response.status > 399) remember(unexpectedStatus(method, url, response.status, response.statusText), 3);
+      else throw unexpectedStatus(method, url, response.status, response.statusText);
       continue;
     }
     let size = contentLength(response.headers["content-length"]);

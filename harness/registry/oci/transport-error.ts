@@ -35,12 +35,12 @@ export function transportError(error: unknown, sockets: SocketAddresses): Regist
     case "EAI_AGAIN":
       return unreachable(`dial tcp: lookup ${e.hostname ?? target}: no such host`, e);
     case "ETIMEDOUT":
-      return new RegistryError(`dial tcp ${target}: i/o timeout`, "timeout", { transient: true, cause: e });
+      return new RegistryError(`dial tcp ${target}: i/o timeout`, "timeout", { cause: e });
     case "EPIPE":
       return unreachable(`write tcp ${pair}: write: broken pipe`, e);
     case "ECONNRESET":
       // Node says "socket hang up" when the peer closed (FIN) before answering: Go's io.EOF.
-      if (e.message === "socket hang up") return new RegistryError("EOF", "unreachable", { transient: true, cause: e });
+      if (e.message === "socket hang up") return new RegistryError("EOF", "unreachable", { cause: e });
       return unreachable(`read tcp ${pair}: read: connection reset by peer`, e);
     default:
       return unreachable(e.message, e);
@@ -49,7 +49,7 @@ export function transportError(error: unknown, sockets: SocketAddresses): Regist
 
 /** A response body that ended before its Content-Length: Go's io.ErrUnexpectedEOF. */
 export function unexpectedEOF(cause?: unknown): RegistryError {
-  return new RegistryError(UNEXPECTED_EOF, "unreachable", { transient: true, cause });
+  return new RegistryError(UNEXPECTED_EOF, "unreachable", { cause });
 }
 
 export function isUnexpectedEOF(error: unknown): boolean {

@@ -35,7 +35,7 @@ const blobs = new Map([
  * ignored); "cut blobs, ranges": the same cut, but Range requests get 206 from the offset;
  * "cut once, then 404": the first layer answer is cut, every later one is a 404.
  */
-type Mode = "ok" | "429" | "503 blobs" | "reset" | "cut blobs" | "cut blobs, ranges" | "cut once, then 404" | "hang" | "tamper";
+type Mode = "ok" | "429" | "503 blobs" | "reset" | "cut blobs" | "cut blobs, ranges" | "cut once, then 404" | "hang" | "tamper" | "405 on HEAD, 403 on GET";
 let mode: Mode = "ok";
 const log: string[] = [];
 
@@ -46,6 +46,7 @@ const server = http.createServer((req, res) => {
   if (mode === "reset") return req.socket.resetAndDestroy();
   if (mode === "hang") return;
   if (mode === "429") return res.writeHead(429, "Too Many Requests").end();
+  if (mode === "405 on HEAD, 403 on GET") return res.writeHead(req.method === "HEAD" ? 405 : 403).end();
   if (mode === "503 blobs" && isBlob) {
     res.writeHead(503, { "content-type": "application/json" });
     return res.end(JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "service unavailable" }] }));
@@ -133,11 +134,11 @@ describe("CriImageService wire behaviour", () => {
     expect(log).toEqual(["HEAD /v2/app/manifests/latest"]);
   });
 
-  it("should retry 429 five times, then fail as rateLimited with containerd's text", async () => {
+  it("should send a request answered 429 six times (containerd v2.2.0), then fail as rateLimited with containerd's text", async () => {
     mode = "429";
     const e = await pullFailure(service());
     expect(e.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`);
-    expect([e.failureClass, e.status, log.length]).toEqual(["rateLimited", 429, 5]);
+    expect([e.failureClass, e.status, log.length]).toEqual(["rateLimited", 429, 6]);
   });
 
   it("should retry a 503 once and add the registry's error body to the text", async () => {
@@ -173,6 +174,13 @@ describe("CriImageService wire behaviour", () => {
       `failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": failed to do request: Head "http://127.0.0.1:${port}/v2/app/manifests/latest?ns=registry.pullcheck.test": dial tcp 127.0.0.1:${port}: connect: connection refused`,
     );
     expect(e.failureClass).toBe("unreachable");
+  });
+
+  it("should name the GET in the error when a HEAD answered 405 was retried as GET", async () => {
+    mode = "405 on HEAD, 403 on GET";
+    const e = await pullFailure(service());
+    expect(log).toEqual(["HEAD /v2/app/manifests/latest", "GET /v2/app/manifests/latest"]);
+    expect(e.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from GET request to ${url("manifests/latest")}: 403 Forbidden`);
   });
 
   it("should keep NotFound's gRPC prefix for an unknown tag", async () => {

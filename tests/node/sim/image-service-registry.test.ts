@@ -141,7 +141,7 @@ describe("CriImageService against the registry", () => {
     const limited = await pullFailure(node());
     expect(limited.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`);
     expect(limited.failureClass).toBe("rateLimited");
-    expect(env.requests().filter((r) => r.status === 429)).toHaveLength(5);
+    expect(env.requests().filter((r) => r.status === 429)).toHaveLength(6);
     await env.faults.heal();
     await env.faults.apply({ kind: "http", status: 503, on: "blobs" });
     const unavailable = await pullFailure(node());
