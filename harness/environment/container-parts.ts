@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { EnvironmentError, errorMessage } from "../support/errors.js";
 import { onCleanup } from "../support/cleanup.js";
+import { retryUntil } from "../support/retry-until.js";
 import { RemoteGate } from "../faults/remote-gate.js";
 import { ToxiproxyServer } from "../faults/toxiproxy.js";
 import { RegistryContainer } from "../registry/launcher/registry-container.js";
@@ -138,17 +139,9 @@ function removeLabelled(runId: string, network: string | undefined): void {
 }
 
 async function waitForHttp(url: string, what: string, deadlineMs = 15_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  let last = "";
-  while (Date.now() < until) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      return;
-    } catch (error) {
-      last = errorMessage(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new EnvironmentError(`${what} did not answer at ${url} within ${deadlineMs / 1000} s (${last})`, "see `docker logs` of the container (run with --retain to keep it)");
+  await retryUntil(async () => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).arrayBuffer(), {
+    timeoutMs: deadlineMs,
+    intervalMs: 50,
+    giveUp: (error) => new EnvironmentError(`${what} did not answer at ${url} within ${deadlineMs / 1000} s (${errorMessage(error)})`, "see `docker logs` of the container (run with --retain to keep it)"),
+  });
 }

@@ -3,9 +3,18 @@
  * Backends report what happens (container states, events) onto the run's Timeline.
  */
 import type { Clock } from "../support/clock.js";
+import type { Scenario } from "../scenario/types.js";
 
 /** The registry host every pod spec names; backends map it to the environment's endpoint. */
 export const REGISTRY_HOST = "registry.pullcheck.test";
+
+/** The scenario's `node.preloaded` names as full references, with the fixture variant each names. */
+export function preloadedImages(scenario: Scenario): { reference: string; variant: string }[] {
+  return scenario.node.preloaded.flatMap((name) => {
+    const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
+    return image ? [{ reference: `${REGISTRY_HOST}/${image.repo}:${image.tag}`, variant: image.variant }] : [];
+  });
+}
 
 export interface PodRequest {
   name: string;

@@ -12,7 +12,7 @@ import { startEnvironment } from "../environment/environment.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../environment/container-parts.js";
 import { RealClock } from "../support/clock.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { REGISTRY_HOST } from "../node/node-under-test.js";
+import { preloadedImages } from "../node/node-under-test.js";
 import { KindCluster } from "../node/kind/kind-cluster.js";
 import { KindNode } from "../node/kind/kind-node.js";
 import { REPO_ROOT, type RunConfig } from "./run-config.js";
@@ -59,11 +59,7 @@ export async function startKindWorld(policies: PolicyDefinition[], config: RunCo
     environment,
     newClock: () => new RealClock(),
     async createNode({ timeline, scenario }: NodeOptions) {
-      const preload = scenario.node.preloaded.flatMap((name) => {
-        const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
-        return image ? [`${REGISTRY_HOST}/${image.repo}:${image.tag}`] : [];
-      });
-      await cluster.resetNode(preload);
+      await cluster.resetNode(preloadedImages(scenario).map((image) => image.reference));
       const node = new KindNode(cluster, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
       await node.start();
       return node;

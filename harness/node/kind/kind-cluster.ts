@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { onCleanup } from "../../support/cleanup.js";
+import { retryUntil } from "../../support/retry-until.js";
 import { renderClusterConfig, renderHostsToml } from "./kind-config.js";
 import { registryImageIds } from "./kind-objects.js";
 import { REGISTRY_HOST } from "../node-under-test.js";
@@ -99,16 +100,15 @@ export class KindCluster {
   }
 
   private async waitForKubelet(): Promise<void> {
-    const deadline = Date.now() + KUBELET_START_TIMEOUT_MS;
-    for (;;) {
-      try {
-        await this.exec(["curl", "-sf", KUBELET_HEALTHZ]);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw new EnvironmentError(`the kubelet in ${this.nodeContainer} did not answer ${KUBELET_HEALTHZ} within ${KUBELET_START_TIMEOUT_MS / 1000} s after it was started again:\n${errorMessage(error)}`, "look at `journalctl -u kubelet` in the node (`--retain` keeps the cluster)");
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+    await retryUntil(() => this.exec(["curl", "-sf", KUBELET_HEALTHZ]), {
+      timeoutMs: KUBELET_START_TIMEOUT_MS,
+      intervalMs: 500,
+      giveUp: (error) =>
+        new EnvironmentError(
+          `the kubelet in ${this.nodeContainer} did not answer ${KUBELET_HEALTHZ} within ${KUBELET_START_TIMEOUT_MS / 1000} s after it was started again:\n${errorMessage(error)}`,
+          "look at `journalctl -u kubelet` in the node (`--retain` keeps the cluster)",
+        ),
+    });
   }
 
   async exportLogs(target: string): Promise<void> {

@@ -10,6 +10,7 @@
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { RealClock, type Clock } from "../../support/clock.js";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
+import { retryUntil } from "../../support/retry-until.js";
 import type { Timeline } from "../../observe/timeline.js";
 import type { NodeUnderTest, PodRequest } from "../node-under-test.js";
 import type { KindCluster } from "./kind-cluster.js";
@@ -51,16 +52,15 @@ export class KindNode implements NodeUnderTest {
    * the same way, WaitForDefaultServiceAccountInNamespace).
    */
   private async waitForDefaultServiceAccount(): Promise<void> {
-    const deadline = Date.now() + SERVICE_ACCOUNT_TIMEOUT_MS;
-    for (;;) {
-      try {
-        await this.api.readNamespacedServiceAccount({ name: "default", namespace: this.namespace });
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw new EnvironmentError(`the namespace ${this.namespace} has no default ServiceAccount ${SERVICE_ACCOUNT_TIMEOUT_MS / 1000} s after it was created: ${errorMessage(error)}`, "is the cluster's controller manager running? (`--retain` keeps the cluster)");
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    }
+    await retryUntil(() => this.api.readNamespacedServiceAccount({ name: "default", namespace: this.namespace }), {
+      timeoutMs: SERVICE_ACCOUNT_TIMEOUT_MS,
+      intervalMs: POLL_MS,
+      giveUp: (error) =>
+        new EnvironmentError(
+          `the namespace ${this.namespace} has no default ServiceAccount ${SERVICE_ACCOUNT_TIMEOUT_MS / 1000} s after it was created: ${errorMessage(error)}`,
+          "is the cluster's controller manager running? (`--retain` keeps the cluster)",
+        ),
+    });
   }
 
   async createPod(request: PodRequest): Promise<void> {

@@ -11,7 +11,7 @@ import type { Timeline } from "../../observe/timeline.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import type { FixtureImage } from "../../registry/fixtures/types.js";
 import type { Scenario } from "../../scenario/types.js";
-import { REGISTRY_HOST, type NodeUnderTest, type PodRequest } from "../node-under-test.js";
+import { REGISTRY_HOST, preloadedImages, type NodeUnderTest, type PodRequest } from "../node-under-test.js";
 import type { AuthConfig, ImageRecord, ImageService } from "./cri.js";
 import { CriImageService } from "./image-service/cri-image-service.js";
 import { preloadImage } from "./image-service/preload-image.js";
@@ -59,11 +59,7 @@ export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
     hosts: { [REGISTRY_HOST]: options.endpoint },
     clock: options.clock,
   });
-  for (const name of options.scenario.node.preloaded) {
-    const image = options.scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
-    if (!image) continue;
-    await preloadImage(images, `${REGISTRY_HOST}/${image.repo}:${image.tag}`, options.fixture(image.variant));
-  }
+  for (const { reference, variant } of preloadedImages(options.scenario)) await preloadImage(images, reference, options.fixture(variant));
   return new SimNode(options, images);
 }
 

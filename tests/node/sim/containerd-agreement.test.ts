@@ -51,17 +51,10 @@ const work = mkdtempSync(join(tmpdir(), "pullcheck-containerd-agreement-"));
 let environment: Environment;
 let stores = 0;
 
-function ctr(...args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    execFile("ctr", ["--address", containerd!.socket, "-n", NAMESPACE, ...args], (error, stdout, stderr) => {
-      const text = (error ? stderr : stdout).trim().split("\n").at(-1) ?? "";
-      resolve(error ? text : "pulled");
-    });
-  });
-}
-
-function ctrOutput(...args: string[]): Promise<string> {
-  return new Promise((resolve) => execFile("ctr", ["--address", containerd!.socket, "-n", NAMESPACE, ...args], (_error, stdout) => resolve(stdout)));
+/** `ctr` in this test's namespace (or, for `namespaces …`, outside it); never rejects. */
+function ctr(...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const namespace = args[0] === "namespaces" ? [] : ["-n", NAMESPACE];
+  return new Promise((resolve) => execFile("ctr", ["--address", containerd!.socket, ...namespace, ...args], (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr })));
 }
 
 /** Both clients pull `reference` under `fault`; returns their texts, normalised. */
@@ -77,7 +70,8 @@ async function pullWithBoth(reference: string, options: { fault?: FaultSpec; use
   if (options.fault) await environment.faults.apply(options.fault);
   try {
     const before = environment.requests().length;
-    const fromContainerd = await ctr("images", "pull", "--plain-http", ...(options.user ? ["--user", options.user] : []), `${endpoint}/${reference}`);
+    const pulled = await ctr("images", "pull", "--plain-http", ...(options.user ? ["--user", options.user] : []), `${endpoint}/${reference}`);
+    const fromContainerd = pulled.ok ? "pulled" : (pulled.stderr.trim().split("\n").at(-1) ?? "");
     await environment.flushRequests();
     const between = environment.requests().length;
     const service = new CriImageService({ nodeName: "agreement", storeDir: join(work, `store-${stores++}`), hosts: { [REGISTRY_HOST]: endpoint }, clock: new RealClock() });
@@ -126,10 +120,10 @@ afterAll(async () => {
     await environment?.close();
     // Whatever a failed pull left in the namespace (content, leases), then the namespace itself.
     for (const [list, remove] of [[["content", "ls", "-q"], ["content", "rm"]], [["leases", "ls", "-q"], ["leases", "rm"]]] as const) {
-      const names = (await ctrOutput(...list)).split("\n").filter(Boolean);
-      if (names.length > 0) await ctrOutput(...remove, ...names);
+      const names = (await ctr(...list)).stdout.split("\n").filter(Boolean);
+      if (names.length > 0) await ctr(...remove, ...names);
     }
-    await new Promise((resolve) => execFile("ctr", ["--address", containerd.socket, "namespaces", "rm", NAMESPACE], resolve));
+    await ctr("namespaces", "rm", NAMESPACE);
   }
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
