@@ -66,10 +66,21 @@ function checkS1({ timeline, pods }: InvariantContext): InvariantResult {
   for (const pod of alwaysPods) {
     let from = pod.runIndex;
     for (const start of starts(all, pod.name)) {
-      const checked = all.slice(from, start).some(
-        (o) => o.kind === "request" && o.pod === pod.name && !o.injected && !o.aborted && o.status >= 200 && o.status < 300 && (requestKind(o) === "manifestHead" || requestKind(o) === "manifestGet"),
+      const checked = all
+        .slice(from, start)
+        .some(
+          (o) =>
+            o.kind === "request" &&
+            o.pod === pod.name &&
+            !o.injected &&
+            !o.aborted &&
+            o.status >= 200 &&
+            o.status < 300 &&
+            (requestKind(o) === "manifestHead" || requestKind(o) === "manifestGet"),
+        );
+      (checked ? held : violated).push(
+        `pod/${pod.name} start at #${start}: ${checked ? "registry answered 2xx for the manifest" : "started without a successful manifest request since its previous start"}`,
       );
-      (checked ? held : violated).push(`pod/${pod.name} start at #${start}: ${checked ? "registry answered 2xx for the manifest" : "started without a successful manifest request since its previous start"}`);
       from = start;
     }
   }
@@ -110,7 +121,9 @@ function checkS3({ timeline, pods, policies }: InvariantContext): InvariantResul
     if (fallback.failureClass !== "authDenied") continue;
     const policy = policies.get(pods.find((p) => p.name === fallback.pod)?.policy ?? "");
     const allowed = policy?.kind === "proposed" && policy.fallback.authDenied === "UseCached";
-    (allowed ? expected : violated).push(`pod/${fallback.pod} fell back on authDenied${allowed ? ` (${policy!.name} says fallback.authDenied: UseCached)` : ""}: ${fallback.message}`);
+    (allowed ? expected : violated).push(
+      `pod/${fallback.pod} fell back on authDenied${allowed ? ` (${policy!.name} says fallback.authDenied: UseCached)` : ""}: ${fallback.message}`,
+    );
   }
   const applies = pods.some((p) => policies.get(p.policy)?.kind === "proposed");
   return result("S3", violated, expected, applies);
@@ -125,7 +138,10 @@ function checkS4(context: InvariantContext): InvariantResult {
     for (const fallback of fallbacks(timeline)) {
       const pod = pods.find((p) => p.name === fallback.pod);
       const verifiedUsers = new Set(
-        timeline.all().slice(0, fallback.index).flatMap((o) => (o.kind === "request" && o.user && !o.injected && o.status < 300 && requestKind(o) === "manifestGet" ? [o.user] : [])),
+        timeline
+          .all()
+          .slice(0, fallback.index)
+          .flatMap((o) => (o.kind === "request" && o.user && !o.injected && o.status < 300 && requestKind(o) === "manifestGet" ? [o.user] : [])),
       );
       const secret = pod?.secret;
       const ownVerified = !!secret && verifiedUsers.has(secret.user) && !!passwordsEverValid.get(secret.user)?.has(secret.password);
@@ -149,7 +165,16 @@ function checkS5({ timeline, pods, policies }: InvariantContext): InvariantResul
     return p.policy === "Never" || (policy?.kind === "proposed" && policy.contact.kind === "never");
   });
   const violated = neverPods.flatMap((pod) =>
-    timeline.of("request", pod.runIndex).filter((r) => r.pod === pod.name).map((r) => `pod/${pod.name} (${pod.policy}) sent ${r.method} ${r.path}`),
+    timeline
+      .of("request", pod.runIndex)
+      .filter((r) => r.pod === pod.name)
+      .map((r) => `pod/${pod.name} (${pod.policy}) sent ${r.method} ${r.path}`),
   );
-  return result("S5", violated, [], neverPods.length > 0, neverPods.length > 0 && violated.length === 0 ? neverPods.map((p) => `pod/${p.name}: no registry request`) : []);
+  return result(
+    "S5",
+    violated,
+    [],
+    neverPods.length > 0,
+    neverPods.length > 0 && violated.length === 0 ? neverPods.map((p) => `pod/${p.name}: no registry request`) : [],
+  );
 }

@@ -53,7 +53,10 @@ export function matchOutcome(outcome: OutcomeSpec, context: MatchContext): Match
       reasons.push(`no waiting message contains ${JSON.stringify(outcome.message)} (last: ${JSON.stringify(candidates.at(-1)?.message ?? "")})`);
     }
   }
-  const events = timeline.of("event", context.podStart).filter((e) => e.pod === pod).map((e) => e.reason);
+  const events = timeline
+    .of("event", context.podStart)
+    .filter((e) => e.pod === pod)
+    .map((e) => e.reason);
   if (outcome.events && !isSubsequence(outcome.events, events)) {
     reasons.push(`events ${JSON.stringify(outcome.events)} not seen in this order (saw ${JSON.stringify(events)})`);
   }

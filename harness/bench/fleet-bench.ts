@@ -25,10 +25,13 @@ export async function benchFleet(policies: string[], sizes: number[], outageMs: 
       const results: FleetResult[] = [];
       for (let run = 0; run < runs; run++) {
         const result = await runPullcheck(["fleet", "--nodes", String(nodes), "--policy", policy, "--outage", `${outageMs}ms`, "--json"]);
-        if (result.code !== 0 && result.code !== 1) throw new Error(`pullcheck fleet --nodes ${nodes} --policy ${policy} failed (exit ${result.code}): ${result.stderr.trim()}`);
+        if (result.code !== 0 && result.code !== 1)
+          throw new Error(`pullcheck fleet --nodes ${nodes} --policy ${policy} failed (exit ${result.code}): ${result.stderr.trim()}`);
         const [parsed] = JSON.parse(result.stdout) as FleetResult[];
         results.push(parsed!);
-        log(`fleet: ${nodes} nodes, ${policy}, outage ${outageMs / 1000}s, run ${run + 1}/${runs}: storm ${(parsed!.stormRealMs / 1000).toFixed(2)} s, ${parsed!.requests.total} requests`);
+        log(
+          `fleet: ${nodes} nodes, ${policy}, outage ${outageMs / 1000}s, run ${run + 1}/${runs}: storm ${(parsed!.stormRealMs / 1000).toFixed(2)} s, ${parsed!.requests.total} requests`,
+        );
       }
       const allRan = results.every((r) => r.allRunningAfterHealMs !== undefined);
       rows.push({

@@ -26,19 +26,33 @@ const met = (ok: boolean) => (ok ? "met" : "**not met**");
 export function renderBenchMarkdown(report: BenchReport, svgName: string | undefined): string {
   const out: string[] = [];
   out.push(`# pullcheck benchmarks`, "");
-  out.push(`Measured ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node} (${report.machine.platform}).`);
+  out.push(
+    `Measured ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node} (${report.machine.platform}).`,
+  );
   out.push(`Each figure: median (min–max) of ${report.runs} run(s). Reproduce with \`make bench\` (or \`npx pullcheck bench --runs N\`).`, "");
   const c = report.catalogue;
   if (c) {
     out.push(`## 1. Catalogue time (simulation, every policy, ${c.parallel} tests at a time)`, "");
-    out.push(table(["scenarios", "tests", "wall s", "tests/s", "runs that failed"], c.scaling.map((r) => [r.scenarios, r.tests, formatSummary(r.wallMs, 1, 1000), formatSummary(r.testsPerSecond, 1), r.failedRuns])));
-    out.push("", `Target: the full catalogue in under ${TARGETS.catalogueS} s — ${met(c.full.wallMs.median < TARGETS.catalogueS * 1000)} (median ${(c.full.wallMs.median / 1000).toFixed(1)} s; wall time of \`pullcheck run\`, process start and vitest included).`, "");
+    out.push(
+      table(
+        ["scenarios", "tests", "wall s", "tests/s", "runs that failed"],
+        c.scaling.map((r) => [r.scenarios, r.tests, formatSummary(r.wallMs, 1, 1000), formatSummary(r.testsPerSecond, 1), r.failedRuns]),
+      ),
+    );
+    out.push(
+      "",
+      `Target: the full catalogue in under ${TARGETS.catalogueS} s — ${met(c.full.wallMs.median < TARGETS.catalogueS * 1000)} (median ${(c.full.wallMs.median / 1000).toFixed(1)} s; wall time of \`pullcheck run\`, process start and vitest included).`,
+      "",
+    );
     out.push("Where the time goes (last full run; test-seconds summed over all tests, which overlap):", "");
     out.push(
       table(
         ["part", "seconds"],
         [
-          [`environment start (one per parallel slot; median ${formatSummary(c.environmentStartMs, 0)} ms each)`, ((c.environmentStartMs.median * c.parallel) / 1000).toFixed(1)],
+          [
+            `environment start (one per parallel slot; median ${formatSummary(c.environmentStartMs, 0)} ms each)`,
+            ((c.environmentStartMs.median * c.parallel) / 1000).toFixed(1),
+          ],
           [`reset between tests (median ${formatSummary(c.resetMs, 1)} ms when measured alone)`, c.breakdown.resetS.toFixed(1)],
           ["registry setup per test (push the scenario's images, create the node)", c.breakdown.setupS.toFixed(1)],
           ["scenario steps (pulls, waits, faults, expectations)", c.breakdown.stepsS.toFixed(1)],
@@ -60,11 +74,21 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     out.push("");
     for (const r of t.ratios) {
       const parts: string[] = [];
-      if (r.simulationOverSkopeo !== undefined) parts.push(`simulation / skopeo = ${r.simulationOverSkopeo.toFixed(2)} (target ≥ ${TARGETS.simOverSkopeo}: ${met(r.simulationOverSkopeo >= TARGETS.simOverSkopeo)})`);
-      if (r.simulationOverCurl !== undefined) parts.push(`simulation / curl = ${r.simulationOverCurl.toFixed(2)} (target ≥ ${TARGETS.simOverCurl}: ${met(r.simulationOverCurl >= TARGETS.simOverCurl)})`);
+      if (r.simulationOverSkopeo !== undefined)
+        parts.push(
+          `simulation / skopeo = ${r.simulationOverSkopeo.toFixed(2)} (target ≥ ${TARGETS.simOverSkopeo}: ${met(r.simulationOverSkopeo >= TARGETS.simOverSkopeo)})`,
+        );
+      if (r.simulationOverCurl !== undefined)
+        parts.push(
+          `simulation / curl = ${r.simulationOverCurl.toFixed(2)} (target ≥ ${TARGETS.simOverCurl}: ${met(r.simulationOverCurl >= TARGETS.simOverCurl)})`,
+        );
       out.push(`- ${r.route}: ${parts.join("; ") || "no comparison tool available"}`);
     }
-    out.push("", "The simulation and skopeo fetch manifest, config and layer and verify digests; curl fetches the layer only; all three write to the same disk, and process start-up counts for skopeo and curl. `node http` is Node's own HTTP client reading the layer and discarding it: no client built on Node's HTTP stack (as the simulation is) can be faster than that row.", "");
+    out.push(
+      "",
+      "The simulation and skopeo fetch manifest, config and layer and verify digests; curl fetches the layer only; all three write to the same disk, and process start-up counts for skopeo and curl. `node http` is Node's own HTTP client reading the layer and discarding it: no client built on Node's HTTP stack (as the simulation is) can be faster than that row.",
+      "",
+    );
   }
   if (report.fleet?.length) {
     out.push("## 3. Fleet: a restart storm (every node has v1 cached, `app:latest` → v2, all pods start at once)", "");
@@ -73,7 +97,10 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     if (big.length > 0) {
       const slowest = Math.max(...big.map((r) => r.stormRealMs.median));
       const heaviest = Math.max(...big.map((r) => r.peakRssBytes.max));
-      out.push("", `Target: 1000 nodes in under ${TARGETS.fleet1000S} s and under 2 GiB — time ${met(slowest < TARGETS.fleet1000S * 1000)} (slowest policy's median storm ${(slowest / 1000).toFixed(1)} s; node setup not counted), memory ${met(heaviest < TARGETS.fleet1000Bytes)} (largest peak ${formatBytes(heaviest)}, whole process).`);
+      out.push(
+        "",
+        `Target: 1000 nodes in under ${TARGETS.fleet1000S} s and under 2 GiB — time ${met(slowest < TARGETS.fleet1000S * 1000)} (slowest policy's median storm ${(slowest / 1000).toFixed(1)} s; node setup not counted), memory ${met(heaviest < TARGETS.fleet1000Bytes)} (largest peak ${formatBytes(heaviest)}, whole process).`,
+      );
     }
     out.push("");
   }
@@ -86,7 +113,18 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     out.push("## 4. Scaling", "");
     if (svgName) out.push(`![catalogue time by scenarios, fleet storm time by nodes](${svgName})`, "");
     if (report.fleetScaling?.length) {
-      out.push(table(["policy", "nodes", "storm s", "setup s", "peak RSS"], report.fleetScaling.map((r) => [r.policy, r.nodes, formatSummary(r.stormRealMs, 2, 1000), formatSummary(r.setupRealMs, 2, 1000), formatBytes(r.peakRssBytes.median)])));
+      out.push(
+        table(
+          ["policy", "nodes", "storm s", "setup s", "peak RSS"],
+          report.fleetScaling.map((r) => [
+            r.policy,
+            r.nodes,
+            formatSummary(r.stormRealMs, 2, 1000),
+            formatSummary(r.setupRealMs, 2, 1000),
+            formatBytes(r.peakRssBytes.median),
+          ]),
+        ),
+      );
       out.push("");
     }
   }
@@ -101,7 +139,9 @@ function fleetTable(rows: FleetRow[]): string {
       r.nodes,
       formatSummary(r.stormRealMs, 2, 1000),
       r.allRunningAfterHealMs ? formatGoDuration(Math.round(r.allRunningAfterHealMs.median)) : "not all",
-      Object.entries(r.last.outcomes).map(([what, n]) => `${n} ${what}`).join(", "),
+      Object.entries(r.last.outcomes)
+        .map(([what, n]) => `${n} ${what}`)
+        .join(", "),
       r.last.requests.manifestHead,
       r.last.requests.manifestGet,
       r.last.requests.blobGet,

@@ -46,7 +46,12 @@ function renderPanel(panel: Panel): string {
       const colour = COLOURS[i % COLOURS.length];
       const sorted = [...series.points].sort((a, b) => a.x - b.x);
       const path = sorted.map((p, j) => `${j === 0 ? "M" : "L"}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ");
-      const dots = sorted.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3" fill="${colour}"><title>${escape(series.label)}: ${format(p.x)} → ${format(p.y)}</title></circle>`).join("");
+      const dots = sorted
+        .map(
+          (p) =>
+            `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3" fill="${colour}"><title>${escape(series.label)}: ${format(p.x)} → ${format(p.y)}</title></circle>`,
+        )
+        .join("");
       const legend = `<rect x="${MARGIN.left + 8}" y="${MARGIN.top + 6 + i * 14}" width="10" height="3" fill="${colour}"/><text x="${MARGIN.left + 22}" y="${MARGIN.top + 10 + i * 14}">${escape(series.label)}</text>`;
       return `<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>${dots}${legend}`;
     })

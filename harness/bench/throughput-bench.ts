@@ -84,10 +84,17 @@ export async function benchThroughput(runs: number, log: (line: string) => void)
         started = performance.now();
         await discardGet(`http://${host}/v2/big/blobs/${layer.digest}`);
         raw.push(mibPerSecond(layer.bytes.length, performance.now() - started));
-        log(`throughput ${route} run ${run + 1}/${runs}: simulation ${sim.at(-1)!.toFixed(0)} MiB/s${skopeo ? `, skopeo ${sko.at(-1)!.toFixed(0)}` : ""}${curl ? `, curl ${cur.at(-1)!.toFixed(0)}` : ""}`);
+        log(
+          `throughput ${route} run ${run + 1}/${runs}: simulation ${sim.at(-1)!.toFixed(0)} MiB/s${skopeo ? `, skopeo ${sko.at(-1)!.toFixed(0)}` : ""}${curl ? `, curl ${cur.at(-1)!.toFixed(0)}` : ""}`,
+        );
       }
       rows.push({ puller: "simulation", route, mibPerSecond: summarize(sim) });
-      rows.push({ puller: "skopeo", route, mibPerSecond: skopeo ? summarize(sko) : undefined, note: skopeo ?? "skopeo is not installed (make bench installs it from Debian when it can)" });
+      rows.push({
+        puller: "skopeo",
+        route,
+        mibPerSecond: skopeo ? summarize(sko) : undefined,
+        note: skopeo ?? "skopeo is not installed (make bench installs it from Debian when it can)",
+      });
       rows.push({ puller: "curl", route, mibPerSecond: curl ? summarize(cur) : undefined, note: curl ?? "curl is not installed" });
       rows.push({ puller: "node http", route, mibPerSecond: summarize(raw), note: `http.get, body discarded (Node ${process.version})` });
     }
@@ -124,7 +131,12 @@ function mibPerSecond(bytes: number, ms: number): number {
 
 function toolVersion(tool: string, args: string[]): string | undefined {
   try {
-    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0]!.trim().split(" ").slice(0, 3).join(" ");
+    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")[0]!
+      .trim()
+      .split(" ")
+      .slice(0, 3)
+      .join(" ");
   } catch {
     return undefined;
   }

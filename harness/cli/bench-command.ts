@@ -22,7 +22,10 @@ Writes reports/bench.json, reports/bench.md and reports/bench.svg.`;
 export async function benchCommand(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { runs: { type: "string" }, quick: { type: "boolean" }, only: { type: "string", multiple: true }, help: { type: "boolean" } } }));
+    ({ values } = parseArgs({
+      args,
+      options: { runs: { type: "string" }, quick: { type: "boolean" }, only: { type: "string", multiple: true }, help: { type: "boolean" } },
+    }));
   } catch (error) {
     throw new InputError([{ message: errorMessage(error), hint: BENCH_USAGE }]);
   }
@@ -32,17 +35,25 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   const quick = values.quick ?? false;
   const runs = values.runs === undefined ? (quick ? 1 : 3) : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new InputError([{ path: "--runs", message: `"${values.runs}" is not a whole number from 1 to 20`, hint: "e.g. --runs 5" }]);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20)
+    throw new InputError([{ path: "--runs", message: `"${values.runs}" is not a whole number from 1 to 20`, hint: "e.g. --runs 5" }]);
   const parts = new Set(values.only ?? ["catalogue", "throughput", "fleet"]);
   for (const part of parts) {
-    if (!["catalogue", "throughput", "fleet"].includes(part)) throw new InputError([{ path: "--only", message: `unknown part ${part}`, hint: "catalogue, throughput or fleet" }]);
+    if (!["catalogue", "throughput", "fleet"].includes(part))
+      throw new InputError([{ path: "--only", message: `unknown part ${part}`, hint: "catalogue, throughput or fleet" }]);
   }
   const log = (line: string) => console.log(`bench: ${line}`);
   const policies = builtinPolicies().map((p) => p.name);
   const cpu = cpus();
   const report: BenchReport = {
     date: new Date().toISOString().slice(0, 10),
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? "unknown CPU", memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version, platform: `${process.platform}/${process.arch}` },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? "unknown CPU",
+      memoryGiB: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+    },
     runs,
   };
   if (parts.has("catalogue")) report.catalogue = await benchCatalogue(runs, quick ? [12] : [6, 12, 24], log);
@@ -53,18 +64,30 @@ export async function benchCommand(args: string[]): Promise<number> {
     report.fleetOutage = await benchFleet(policies, [100], 60_000, runs, log);
     const scalingPolicies = ["Always", "SafeFallback"];
     const extra = await benchFleet(scalingPolicies, quick ? [10] : [10, 300], 0, runs, log);
-    report.fleetScaling = [...extra, ...report.fleet.filter((r) => scalingPolicies.includes(r.policy))].sort((a, b) => a.policy.localeCompare(b.policy) || a.nodes - b.nodes);
+    report.fleetScaling = [...extra, ...report.fleet.filter((r) => scalingPolicies.includes(r.policy))].sort(
+      (a, b) => a.policy.localeCompare(b.policy) || a.nodes - b.nodes,
+    );
   }
   const dir = join(REPO_ROOT, "reports");
   mkdirSync(dir, { recursive: true });
   const panels = [];
   if (report.catalogue) {
-    panels.push({ title: "Catalogue (simulation, all policies)", xLabel: "scenarios", yLabel: "wall time (s)", series: [{ label: "median", points: report.catalogue.scaling.map((r) => ({ x: r.scenarios, y: r.wallMs.median / 1000 })) }] });
+    panels.push({
+      title: "Catalogue (simulation, all policies)",
+      xLabel: "scenarios",
+      yLabel: "wall time (s)",
+      series: [{ label: "median", points: report.catalogue.scaling.map((r) => ({ x: r.scenarios, y: r.wallMs.median / 1000 })) }],
+    });
   }
   if (report.fleetScaling?.length) {
     const byPolicy = new Map<string, { x: number; y: number }[]>();
     for (const r of report.fleetScaling) byPolicy.set(r.policy, [...(byPolicy.get(r.policy) ?? []), { x: r.nodes, y: r.stormRealMs.median / 1000 }]);
-    panels.push({ title: "Fleet restart storm", xLabel: "nodes", yLabel: "storm time, real (s)", series: [...byPolicy].map(([label, points]) => ({ label, points })) });
+    panels.push({
+      title: "Fleet restart storm",
+      xLabel: "nodes",
+      yLabel: "storm time, real (s)",
+      series: [...byPolicy].map(([label, points]) => ({ label, points })),
+    });
   }
   const svgName = panels.length > 0 ? "bench.svg" : undefined;
   if (svgName) writeFileSync(join(dir, svgName), renderScalingSvg(panels));

@@ -23,12 +23,14 @@ export async function buildReport(): Promise<number> {
   } else {
     console.log("no results in reports/results: run the catalogue first (make conformance)");
   }
-  if (!existsSync(join(REPO_ROOT, "allure-results"))) throw new EnvironmentError("no allure-results/ to build a report from", "run `make conformance` or `npx pullcheck run` first");
+  if (!existsSync(join(REPO_ROOT, "allure-results")))
+    throw new EnvironmentError("no allure-results/ to build a report from", "run `make conformance` or `npx pullcheck run` first");
   const allure = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules", "allure", "cli.js"), "generate", "allure-results", "--config", "allurerc.mjs"], {
     cwd: REPO_ROOT,
     stdio: "inherit",
   });
-  if (allure.status !== 0) throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
+  if (allure.status !== 0)
+    throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
   console.log("wrote reports/allure-report/index.html");
   return 0;
 }

@@ -45,7 +45,13 @@ export async function fleetCommand(args: string[]): Promise<number> {
   const { values } = parsed;
   const nodes = Number(values.nodes);
   if (values.nodes === undefined || !Number.isInteger(nodes) || nodes < 1 || nodes > 5000) {
-    throw new InputError([{ path: "--nodes", message: values.nodes === undefined ? "missing" : `"${values.nodes}" is not a whole number from 1 to 5000`, hint: "e.g. --nodes 1000" }]);
+    throw new InputError([
+      {
+        path: "--nodes",
+        message: values.nodes === undefined ? "missing" : `"${values.nodes}" is not a whole number from 1 to 5000`,
+        hint: "e.g. --nodes 1000",
+      },
+    ]);
   }
   const policies = [...builtinPolicies(), ...loadPolicyFiles((values.policies ?? []).map((p) => resolve(p)))];
   const known = new Map(policies.map((p) => [p.name, p]));
@@ -55,10 +61,20 @@ export async function fleetCommand(args: string[]): Promise<number> {
     if (!known.has(name)) throw new InputError([{ path: "--policy", message: `unknown policy ${name}`, hint: `one of ${[...known.keys()].join(", ")}` }]);
   }
   const outageMs = values.outage === undefined ? 0 : parseDuration(values.outage);
-  if (outageMs === undefined) throw new InputError([{ path: "--outage", message: `"${values.outage}" is not a duration`, hint: "e.g. --outage 60s or --outage 2m" }]);
-  for (const [flag, value] of [["--cached", values.cached], ["--latest", values.latest]] as const) {
+  if (outageMs === undefined)
+    throw new InputError([{ path: "--outage", message: `"${values.outage}" is not a duration`, hint: "e.g. --outage 60s or --outage 2m" }]);
+  for (const [flag, value] of [
+    ["--cached", values.cached],
+    ["--latest", values.latest],
+  ] as const) {
     if (value !== undefined && !FLEET_VARIANTS.includes(value)) {
-      throw new InputError([{ path: flag, message: `variant ${value} is not offered for fleets`, hint: `one of ${FLEET_VARIANTS.join(", ")} (small images: a fleet of 1000 would otherwise move gigabytes)` }]);
+      throw new InputError([
+        {
+          path: flag,
+          message: `variant ${value} is not offered for fleets`,
+          hint: `one of ${FLEET_VARIANTS.join(", ")} (small images: a fleet of 1000 would otherwise move gigabytes)`,
+        },
+      ]);
     }
   }
   const results: FleetResult[] = [];
@@ -80,7 +96,8 @@ export async function fleetCommand(args: string[]): Promise<number> {
 }
 
 export function renderFleetTable(results: FleetResult[]): string {
-  const header = "| policy | nodes | outage | all running after heal | setup (real) | storm (real) | pods | manifest HEAD | manifest GET | blob GET | bytes served | peak RSS |";
+  const header =
+    "| policy | nodes | outage | all running after heal | setup (real) | storm (real) | pods | manifest HEAD | manifest GET | blob GET | bytes served | peak RSS |";
   const rows = results.map((r) =>
     [
       r.policy,
@@ -89,7 +106,9 @@ export function renderFleetTable(results: FleetResult[]): string {
       r.allRunningAfterHealMs === undefined ? "not all (deadline)" : formatGoDuration(r.allRunningAfterHealMs),
       `${(r.setupRealMs / 1000).toFixed(2)} s`,
       `${(r.stormRealMs / 1000).toFixed(2)} s`,
-      Object.entries(r.outcomes).map(([what, count]) => `${count} ${what}`).join(", "),
+      Object.entries(r.outcomes)
+        .map(([what, count]) => `${count} ${what}`)
+        .join(", "),
       r.requests.manifestHead,
       r.requests.manifestGet,
       r.requests.blobGet,

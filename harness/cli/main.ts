@@ -134,15 +134,25 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   }
   const version = values["kubelet-version"] ?? "1.35";
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
-    throw new InputError([{ path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` }]);
+    throw new InputError([
+      { path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` },
+    ]);
   }
   const parallel = values.parallel === undefined ? defaults.parallel : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
-    throw new InputError([{ path: "--parallel", message: `"${values.parallel}" is not a number of tests between 1 and 32`, hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)" }]);
+    throw new InputError([
+      {
+        path: "--parallel",
+        message: `"${values.parallel}" is not a number of tests between 1 and 32`,
+        hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)",
+      },
+    ]);
   }
   const imageFlags = [values["registry-image"], values["toxiproxy-image"], values["gate-image"]];
   if (!values.containers && imageFlags.some((v) => v !== undefined)) {
-    throw new InputError([{ path: "--registry-image/--toxiproxy-image/--gate-image", message: "images only apply in container mode", hint: "add --containers" }]);
+    throw new InputError([
+      { path: "--registry-image/--toxiproxy-image/--gate-image", message: "images only apply in container mode", hint: "add --containers" },
+    ]);
   }
   const containers = values.containers
     ? {
@@ -175,7 +185,8 @@ async function run(args: string[]): Promise<number> {
   const { config, scenarioGlob, report } = parseRunOptions(args);
   const catalogue = loadCatalogue(config);
   const selected = scenarioGlob ? catalogue.plan.filter((t) => globMatch(scenarioGlob, t.scenario.id)) : catalogue.plan;
-  if (selected.length === 0) throw new InputError([{ path: "--scenario", message: `no planned test matches ${scenarioGlob ?? "the given paths"}`, hint: "see pullcheck list" }]);
+  if (selected.length === 0)
+    throw new InputError([{ path: "--scenario", message: `no planned test matches ${scenarioGlob ?? "the given paths"}`, hint: "see pullcheck list" }]);
   const code = await runTests({ ...config, ...(scenarioGlob ? { scenarioGlob } : {}) });
   if (report) await buildReport();
   return code;
@@ -199,19 +210,31 @@ function validate(args: string[]): number {
 /** The kind backend's options; fails early (exit 1, with the fix) when kind or Docker is missing. */
 function kindOptions(nodeImage: string, policiesFlag: string | undefined): KindRunOptions {
   const kindBinary = join(REPO_ROOT, ".tools", "bin", "kind");
-  if (!existsSync(kindBinary)) throw new EnvironmentError(`the kind backend needs the kind CLI at ${kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
+  if (!existsSync(kindBinary))
+    throw new EnvironmentError(`the kind backend needs the kind CLI at ${kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
   let declared = "";
   try {
     execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
-    declared = execFileSync("docker", ["image", "inspect", "--format", '{{index .Config.Labels "dev.pullcheck.policies"}}', nodeImage], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    declared = execFileSync("docker", ["image", "inspect", "--format", '{{index .Config.Labels "dev.pullcheck.policies"}}', nodeImage], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     // No engine: kind will say so when it creates the cluster. No local image: kind pulls it.
   }
-  const list = (policiesFlag ?? (declared === "<no value>" ? "" : declared)).split(",").map((p) => p.trim()).filter(Boolean);
+  const list = (policiesFlag ?? (declared === "<no value>" ? "" : declared))
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies: list };
 }
 
 export function globMatch(glob: string, name: string): boolean {
-  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\?/g, ".").replace(/\u0000/g, ".*");
+  const pattern = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*\*/g, "\u0000")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, ".")
+    .replace(/\u0000/g, ".*");
   return new RegExp(`^${pattern}$`).test(name);
 }

@@ -19,7 +19,14 @@ export class ProgressReporter implements Reporter {
     if (state === "passed") this.passed++;
     else if (state === "failed") {
       this.failed++;
-      this.failures.push(`✗ ${test.name}\n${test.result().errors?.map((e) => `    ${e.message}`).join("\n") ?? ""}`);
+      this.failures.push(
+        `✗ ${test.name}\n${
+          test
+            .result()
+            .errors?.map((e) => `    ${e.message}`)
+            .join("\n") ?? ""
+        }`,
+      );
     } else this.skipped++;
     const line = `[${this.done}/${this.total}] ${this.passed} passed, ${this.failed} failed, ${this.skipped} unspecified — ${test.name}`;
     process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);

@@ -13,10 +13,7 @@ export async function runTests(config: RunConfig): Promise<number> {
     run: true,
     watch: false,
     maxConcurrency: config.parallel,
-    reporters: [
-      onTerminal ? new ProgressReporter() : "default",
-      ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }],
-    ],
+    reporters: [onTerminal ? new ProgressReporter() : "default", ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }]],
   });
   const failed = vitest.state.getCountOfFailedTests();
   const errors = vitest.state.getUnhandledErrors().length;

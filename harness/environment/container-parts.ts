@@ -35,7 +35,11 @@ export interface ContainerOptions {
   network?: string;
 }
 
-export const DEFAULT_CONTAINER_IMAGES: ContainerImages = { registry: "registry:3", toxiproxy: "ghcr.io/shopify/toxiproxy:2.12.0", gate: "pullcheck-gate:local" };
+export const DEFAULT_CONTAINER_IMAGES: ContainerImages = {
+  registry: "registry:3",
+  toxiproxy: "ghcr.io/shopify/toxiproxy:2.12.0",
+  gate: "pullcheck-gate:local",
+};
 export const PULLCHECK_LABEL = "dev.pullcheck";
 const TOXIPROXY_API_PORT = 8474;
 const TOXIPROXY_LISTEN_PORT = 8666;
@@ -108,7 +112,9 @@ export async function startContainerParts(options: ContainerOptions, runDir: str
   } catch (error) {
     removeAll();
     unregister();
-    throw error instanceof EnvironmentError ? error : new EnvironmentError(`container mode could not start: ${errorMessage(error)}`, "check `docker info`, and `make images` for the images");
+    throw error instanceof EnvironmentError
+      ? error
+      : new EnvironmentError(`container mode could not start: ${errorMessage(error)}`, "check `docker info`, and `make images` for the images");
   }
 }
 
@@ -116,13 +122,19 @@ async function requireDocker(images: ContainerImages): Promise<void> {
   try {
     await run("docker", ["info", "--format", "{{.ServerVersion}}"]);
   } catch {
-    throw new EnvironmentError("container mode needs a Docker engine, and none answers", "start one (on Debian: apt-get install docker.io && dockerd &), or leave container mode off");
+    throw new EnvironmentError(
+      "container mode needs a Docker engine, and none answers",
+      "start one (on Debian: apt-get install docker.io && dockerd &), or leave container mode off",
+    );
   }
   for (const image of Object.values(images)) {
     try {
       await run("docker", ["image", "inspect", "--format", "{{.Id}}", image]);
     } catch {
-      throw new EnvironmentError(`the image ${image} is not on this machine`, "run `make images`: it builds local stand-ins FROM scratch under the upstream names (or pull the image where that is possible)");
+      throw new EnvironmentError(
+        `the image ${image} is not on this machine`,
+        "run `make images`: it builds local stand-ins FROM scratch under the upstream names (or pull the image where that is possible)",
+      );
     }
   }
 }
@@ -130,7 +142,9 @@ async function requireDocker(images: ContainerImages): Promise<void> {
 /** Synchronous, so that it also works in an exit handler. */
 function removeLabelled(runId: string, network: string | undefined): void {
   try {
-    const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}.run=${runId}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+    const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}.run=${runId}`], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
     if (ids.length > 0) execFileSync("docker", ["rm", "-f", "-v", ...ids], { stdio: "ignore" });
     if (network) execFileSync("docker", ["network", "rm", network], { stdio: "ignore" });
   } catch {
@@ -142,6 +156,10 @@ async function waitForHttp(url: string, what: string, deadlineMs = 15_000): Prom
   await retryUntil(async () => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).arrayBuffer(), {
     timeoutMs: deadlineMs,
     intervalMs: 50,
-    giveUp: (error) => new EnvironmentError(`${what} did not answer at ${url} within ${deadlineMs / 1000} s (${errorMessage(error)})`, "see `docker logs` of the container (run with --retain to keep it)"),
+    giveUp: (error) =>
+      new EnvironmentError(
+        `${what} did not answer at ${url} within ${deadlineMs / 1000} s (${errorMessage(error)})`,
+        "see `docker logs` of the container (run with --retain to keep it)",
+      ),
   });
 }

@@ -86,7 +86,10 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     faults: {
       async apply(fault) {
         if (fault.kind === "http") {
-          rules = { ...rules, http: [...rules.http, { status: fault.status, on: fault.on, ...(fault.retryAfterMs !== undefined ? { retryAfterMs: fault.retryAfterMs } : {}) }] };
+          rules = {
+            ...rules,
+            http: [...rules.http, { status: fault.status, on: fault.on, ...(fault.retryAfterMs !== undefined ? { retryAfterMs: fault.retryAfterMs } : {}) }],
+          };
           await gate.setRules(rules);
         } else if (fault.kind === "tamper") {
           rules = { ...rules, tamperBlobs: true };
@@ -134,6 +137,9 @@ function makeRunDir(tempRoot: string): string {
     accessSync(tempRoot, constants.W_OK);
     return mkdtempSync(join(tempRoot, "pullcheck-env-"));
   } catch (error) {
-    throw new EnvironmentError(`cannot create the run's temporary directory under ${tempRoot}: ${(error as Error).message}`, "point TMPDIR (or tempRoot) at a writable directory");
+    throw new EnvironmentError(
+      `cannot create the run's temporary directory under ${tempRoot}: ${(error as Error).message}`,
+      "point TMPDIR (or tempRoot) at a writable directory",
+    );
   }
 }

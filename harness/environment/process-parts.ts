@@ -36,7 +36,8 @@ export async function startProcessParts(toolsDir: string, runDir: string, storag
     registry,
     gate,
     toxiproxy,
-    whereabouts: () => `registry: ${registry.url} (${registry.whereabouts})\n  gate: http://127.0.0.1:${gatePort} (in this process)\n  Toxiproxy: ${toxiproxy.whereabouts}`,
+    whereabouts: () =>
+      `registry: ${registry.url} (${registry.whereabouts})\n  gate: http://127.0.0.1:${gatePort} (in this process)\n  Toxiproxy: ${toxiproxy.whereabouts}`,
     stop,
     forget: () => {},
   };

@@ -76,9 +76,21 @@ export async function startGateServer(options: { listen: number; control: number
 }
 
 function main(argv: string[]): void {
-  const { values } = parseArgs({ args: argv, options: { listen: { type: "string", default: "5000" }, control: { type: "string", default: "5001" }, upstream: { type: "string", default: "registry:5000" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: "string", default: "5000" },
+      control: { type: "string", default: "5001" },
+      upstream: { type: "string", default: "registry:5000" },
+    },
+  });
   const [upstreamHost, upstreamPort] = values.upstream.split(":");
-  startGateServer({ listen: Number(values.listen), control: Number(values.control), upstreamHost: upstreamHost!, upstreamPort: Number(upstreamPort ?? 5000) }).then(
+  startGateServer({
+    listen: Number(values.listen),
+    control: Number(values.control),
+    upstreamHost: upstreamHost!,
+    upstreamPort: Number(upstreamPort ?? 5000),
+  }).then(
     () => console.log(`pullcheck gate: proxy :${values.listen} → ${values.upstream}, control :${values.control}`),
     (error: Error) => {
       console.error(`pullcheck gate: ${error.message}`);

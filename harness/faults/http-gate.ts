@@ -100,7 +100,10 @@ export class HttpGate implements GateControl {
       durationMs: 0,
       userAgent: req.headers["user-agent"] ?? "",
       node: /pullcheck-node\/([^\s]+)/.exec(req.headers["user-agent"] ?? "")?.[1],
-      pod: /\bpod\/([^\s]+)/.exec(req.headers["user-agent"] ?? "")?.[1]?.split("/").pop(),
+      pod: /\bpod\/([^\s]+)/
+        .exec(req.headers["user-agent"] ?? "")?.[1]
+        ?.split("/")
+        .pop(),
       user: basicUser(req.headers.authorization),
       injected: false,
     };

@@ -72,13 +72,21 @@ export class RemoteGate implements GateControl {
 
   private call(method: string, path: string, body?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${this.controlUrl}${path}`, { method, agent: this.agent, headers: body ? { "content-type": "application/json" } : {} }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => (res.statusCode! < 300 ? resolve(text) : reject(new EnvironmentError(`the gate refused ${method} ${path}: HTTP ${res.statusCode} ${text}`))));
-      });
-      req.on("error", (error) => reject(new EnvironmentError(`the gate's control API at ${this.controlUrl} did not answer ${method} ${path}: ${error.message}`)));
+      const req = http.request(
+        `${this.controlUrl}${path}`,
+        { method, agent: this.agent, headers: body ? { "content-type": "application/json" } : {} },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () =>
+            res.statusCode! < 300 ? resolve(text) : reject(new EnvironmentError(`the gate refused ${method} ${path}: HTTP ${res.statusCode} ${text}`)),
+          );
+        },
+      );
+      req.on("error", (error) =>
+        reject(new EnvironmentError(`the gate's control API at ${this.controlUrl} did not answer ${method} ${path}: ${error.message}`)),
+      );
       req.end(body);
     });
   }

@@ -18,7 +18,8 @@ export interface ToxiproxyInstance {
 
 /** Starts the pinned binary on 127.0.0.1. */
 export function toxiproxyProcess(binary: string, apiPort: number): () => Promise<ToxiproxyInstance> {
-  if (!existsSync(binary)) throw new EnvironmentError(`the Toxiproxy binary is missing: ${binary}`, "run `make setup` (it installs the pinned Toxiproxy with go install)");
+  if (!existsSync(binary))
+    throw new EnvironmentError(`the Toxiproxy binary is missing: ${binary}`, "run `make setup` (it installs the pinned Toxiproxy with go install)");
   return async () => {
     const process = startProcess("toxiproxy-server", binary, ["-host", "127.0.0.1", "-port", String(apiPort)]);
     await waitForHttp(process, `http://127.0.0.1:${apiPort}/version`, [200]);
@@ -68,7 +69,13 @@ export class ToxiproxyServer {
         await proxy.addToxic({ name, type: "latency", stream: "downstream", toxicity: 1, attributes: { latency: fault.latencyMs, jitter: 0 } });
         return;
       case "bandwidth":
-        await proxy.addToxic({ name, type: "bandwidth", stream: "downstream", toxicity: 1, attributes: { rate: Math.max(1, Math.round(fault.bytesPerSecond / 1024)) } });
+        await proxy.addToxic({
+          name,
+          type: "bandwidth",
+          stream: "downstream",
+          toxicity: 1,
+          attributes: { rate: Math.max(1, Math.round(fault.bytesPerSecond / 1024)) },
+        });
         return;
       case "cut":
         await proxy.addToxic({ name, type: "limit_data", stream: "downstream", toxicity: 1, attributes: { bytes: fault.bytes } });

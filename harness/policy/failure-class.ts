@@ -11,15 +11,7 @@
  * - integrity: content that arrived whole but does not verify (digest or size mismatch, malformed
  *   manifest); a transfer cut short by the network is `unreachable`, as containerd retries it
  */
-export const FAILURE_CLASSES = [
-  "unreachable",
-  "timeout",
-  "serverError",
-  "rateLimited",
-  "notFound",
-  "authDenied",
-  "integrity",
-] as const;
+export const FAILURE_CLASSES = ["unreachable", "timeout", "serverError", "rateLimited", "notFound", "authDenied", "integrity"] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 

@@ -9,14 +9,7 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import { parseDuration } from "../support/duration.js";
 import { InputError, type InputProblem } from "../support/errors.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./failure-class.js";
-import {
-  UPSTREAM_DEFINITIONS,
-  isUpstreamPolicy,
-  type Contact,
-  type FallbackAction,
-  type PolicyDefinition,
-  type ProposedPolicy,
-} from "./policy-definition.js";
+import { UPSTREAM_DEFINITIONS, isUpstreamPolicy, type Contact, type FallbackAction, type PolicyDefinition, type ProposedPolicy } from "./policy-definition.js";
 
 export const BUILTIN_POLICY_DIR = fileURLToPath(new URL("../policies/", import.meta.url));
 
@@ -55,7 +48,13 @@ export function loadPolicyFiles(paths: string[]): ProposedPolicy[] {
   const seen = new Map<string, string>();
   for (const policy of policies) {
     const earlier = seen.get(policy.name);
-    if (earlier) problems.push({ file: policy.file, path: "name", message: `policy ${policy.name} is also defined in ${earlier}`, hint: "give each policy a unique name" });
+    if (earlier)
+      problems.push({
+        file: policy.file,
+        path: "name",
+        message: `policy ${policy.name} is also defined in ${earlier}`,
+        hint: "give each policy a unique name",
+      });
     seen.set(policy.name, policy.file);
   }
   if (problems.length > 0) throw new InputError(problems);
@@ -118,17 +117,21 @@ function toPolicy(raw: unknown, file: string, report: Report): ProposedPolicy | 
     if (!(FIELDS as readonly string[]).includes(key)) report(key, `unknown field "${key}"`, `known fields: ${FIELDS.join(", ")}`);
   }
   for (const key of REQUIRED) if (fields[key] === undefined) report(key, `missing required field "${key}"`, "see docs/policies.md for the schema");
-  if (fields.apiVersion !== undefined && fields.apiVersion !== "pullcheck/v1alpha1") report("apiVersion", `unsupported apiVersion ${JSON.stringify(fields.apiVersion)}`, "use pullcheck/v1alpha1");
+  if (fields.apiVersion !== undefined && fields.apiVersion !== "pullcheck/v1alpha1")
+    report("apiVersion", `unsupported apiVersion ${JSON.stringify(fields.apiVersion)}`, "use pullcheck/v1alpha1");
   if (fields.kind !== undefined && fields.kind !== "Policy") report("kind", `kind must be Policy, not ${JSON.stringify(fields.kind)}`);
   const name = text(fields.name, "name", report);
-  if (name !== undefined && !/^[A-Z][A-Za-z0-9]*$/.test(name)) report("name", `policy name "${name}" must be an UpperCamelCase word like the upstream values`, "for example IfNewerNotPresent");
+  if (name !== undefined && !/^[A-Z][A-Za-z0-9]*$/.test(name))
+    report("name", `policy name "${name}" must be an UpperCamelCase word like the upstream values`, "for example IfNewerNotPresent");
   if (name !== undefined && (isUpstreamPolicy(name) || name === "default")) report("name", `"${name}" is reserved`, "upstream policies cannot be redefined");
   const contact = toContact(fields.contact, report);
   const check = oneOf(fields.check, "check", ["digest", "pull"] as const, report);
-  const onResolveError = fields.onResolveError === undefined ? "fallback" : oneOf(fields.onResolveError, "onResolveError", ["fallback", "pull"] as const, report);
+  const onResolveError =
+    fields.onResolveError === undefined ? "fallback" : oneOf(fields.onResolveError, "onResolveError", ["fallback", "pull"] as const, report);
   const fallback = toFallback(fields.fallback, report);
   const attempts = fields.attempts === undefined ? 1 : fields.attempts;
-  if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 1 || attempts > 10) report("attempts", `attempts must be a whole number from 1 to 10, not ${JSON.stringify(attempts)}`);
+  if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 1 || attempts > 10)
+    report("attempts", `attempts must be a whole number from 1 to 10, not ${JSON.stringify(attempts)}`);
   const resolveTimeoutMs = duration(fields.resolveTimeout ?? "10s", "resolveTimeout", report);
   const maxAgeMs = fields.maxAge === undefined ? undefined : duration(fields.maxAge, "maxAge", report);
   const verified = fields.requireVerifiedCredentials ?? true;

@@ -53,7 +53,8 @@ export async function attachRun(result: ScenarioRunResult, observations: readonl
     if (invariant.verdict === "notApplicable") continue;
     await allure.label("invariant", invariant.id);
     const status = invariant.verdict === "held" ? Status.PASSED : invariant.verdict === "violated" ? Status.FAILED : Status.SKIPPED;
-    const suffix = invariant.verdict === "expectedViolation" ? " — broken, as this policy's definition says" : invariant.verdict === "violated" ? " — VIOLATED" : "";
+    const suffix =
+      invariant.verdict === "expectedViolation" ? " — broken, as this policy's definition says" : invariant.verdict === "violated" ? " — VIOLATED" : "";
     await allure.logStep(`${invariant.id} ${invariant.title}${suffix}`, status);
   }
   await allure.attachment("timeline.txt", formatTimeline(observations, start), ContentType.TEXT);
@@ -62,7 +63,10 @@ export async function attachRun(result: ScenarioRunResult, observations: readonl
   const requests = observations.filter((o) => o.kind === "request");
   await allure.attachment("registry-requests.txt", formatTimeline(requests, start), ContentType.TEXT);
   const expectedVsActual = result.expects
-    .map((e) => `step ${e.stepIndex + 1} pod/${e.pod}\n  expected: ${e.expected ?? "(no expectation for this policy)"}\n  actual:   ${e.actual}\n  verdict:  ${e.verdict}${e.reasons.length ? `\n  why:      ${e.reasons.join("; ")}` : ""}`)
+    .map(
+      (e) =>
+        `step ${e.stepIndex + 1} pod/${e.pod}\n  expected: ${e.expected ?? "(no expectation for this policy)"}\n  actual:   ${e.actual}\n  verdict:  ${e.verdict}${e.reasons.length ? `\n  why:      ${e.reasons.join("; ")}` : ""}`,
+    )
     .join("\n\n");
   await allure.attachment("expected-vs-actual.txt", expectedVsActual, ContentType.TEXT);
 }

@@ -49,7 +49,10 @@ function proposedOutcome(policy: ProposedPolicy, cache: CacheState, answer: Regi
   const contact = decideContact(policy, cache);
   if (contact === "useCached") return `${RUN_CACHED} (no contact)`;
   if (contact === "neverPull") return NEVER;
-  const resolved = answer === "unchanged" || answer === "changed" ? { ok: true as const, digestUnchanged: answer === "unchanged" } : { ok: false as const, failureClass: answer };
+  const resolved =
+    answer === "unchanged" || answer === "changed"
+      ? { ok: true as const, digestUnchanged: answer === "unchanged" }
+      : { ok: false as const, failureClass: answer };
   const afterResolve = decideAfterResolve(policy, cache, resolved);
   if (afterResolve === "useCached") return `${RUN_CACHED} (digest unchanged)`;
   if (afterResolve === "fallback") return FALLBACK;

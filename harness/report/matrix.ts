@@ -86,7 +86,11 @@ export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy 
   if (matrix.disagreements.length > 0) {
     lines.push("", "## Backends disagree", "", "| scenario | policy | outcomes |", "|---|---|---|");
     for (const d of matrix.disagreements) {
-      lines.push(`| ${d.scenario} | ${d.policy} | ${Object.entries(d.outcomes).map(([b, o]) => `${b}: ${o}`).join("; ")} |`);
+      lines.push(
+        `| ${d.scenario} | ${d.policy} | ${Object.entries(d.outcomes)
+          .map(([b, o]) => `${b}: ${o}`)
+          .join("; ")} |`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

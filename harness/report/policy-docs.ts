@@ -50,9 +50,21 @@ export function renderPolicyDocs(policies: PolicyDefinition[], results: Scenario
     ...Object.entries(INVARIANTS).map(([id, title]) => `- **${id}** ${title}.`),
   ];
   if (results.length > 0) parts.push("", "## What the catalogue observed", "", observedTable(policies, results));
-  parts.push("", "## Decision tables", "", "Rows: what the node has. Columns: what the registry answers to this start. `unchanged`/`changed`: the tag's digest compared with the cached copy.");
+  parts.push(
+    "",
+    "## Decision tables",
+    "",
+    "Rows: what the node has. Columns: what the registry answers to this start. `unchanged`/`changed`: the tag's digest compared with the cached copy.",
+  );
   for (const policy of policies) {
-    parts.push("", `### ${policy.name}`, "", `${policy.description}`, "", `Source: ${policy.source}.${policy.kind === "proposed" ? ` Definition: \`${relative(policy.file)}\`.` : ""}`);
+    parts.push(
+      "",
+      `### ${policy.name}`,
+      "",
+      `${policy.description}`,
+      "",
+      `Source: ${policy.source}.${policy.kind === "proposed" ? ` Definition: \`${relative(policy.file)}\`.` : ""}`,
+    );
     if (policy.kind === "proposed") parts.push("", summary(policy));
     parts.push("", renderDecisionTable(policy));
   }
@@ -61,14 +73,17 @@ export function renderPolicyDocs(policies: PolicyDefinition[], results: Scenario
 
 function summary(policy: ProposedPolicy): string {
   const contact = policy.contact.kind === "ifOlderThan" ? `if older than ${formatDuration(policy.contact.ms)}` : policy.contact.kind;
-  const fallbacks = Object.entries(policy.fallback).filter(([, a]) => a === "UseCached").map(([c]) => c);
+  const fallbacks = Object.entries(policy.fallback)
+    .filter(([, a]) => a === "UseCached")
+    .map(([c]) => c);
   return `contact: ${contact}; check: ${policy.check}; falls back on: ${fallbacks.join(", ") || "nothing"}${policy.onResolveError === "pull" ? "; a failed digest check leads to a pull" : ""}; requireVerifiedCredentials: ${policy.requireVerifiedCredentials}.`;
 }
 
 function invariantTable(policies: ProposedPolicy[]): string {
   const rows = policies.map((p) => {
     const s3 = p.fallback.authDenied === "Fail" ? "kept" : "**broken** (falls back on authDenied)";
-    const s4 = p.requireVerifiedCredentials || !Object.values(p.fallback).includes("UseCached") ? "kept" : "**broken** (falls back without verified credentials)";
+    const s4 =
+      p.requireVerifiedCredentials || !Object.values(p.fallback).includes("UseCached") ? "kept" : "**broken** (falls back without verified credentials)";
     const notFound = p.fallback.notFound === "UseCached" ? "falls back (starts a withdrawn tag)" : "fails";
     return `| ${p.name} | ${s3} | ${s4} | ${notFound} |`;
   });
@@ -79,7 +94,9 @@ function observedTable(policies: PolicyDefinition[], results: ScenarioRunResult[
   const rows = policies.map((policy) => {
     const mine = results.filter((r) => r.policy === policy.name);
     const count = (id: string, verdict: string) => mine.filter((r) => r.invariants.some((i) => i.id === id && i.verdict === verdict)).length;
-    const passed = mine.filter((r) => !r.brokenBy && r.expects.every((e) => e.verdict === "passed") && r.invariants.every((i) => i.verdict !== "violated")).length;
+    const passed = mine.filter(
+      (r) => !r.brokenBy && r.expects.every((e) => e.verdict === "passed") && r.invariants.every((i) => i.verdict !== "violated"),
+    ).length;
     const cells = ["S1", "S2", "S3", "S4", "S5"].map((id) => {
       const violated = count(id, "violated");
       const expected = count(id, "expectedViolation");

@@ -30,7 +30,13 @@ export function loadCatalogue(config: RunConfig): Catalogue {
   const known = policies.map((p) => p.name);
   const unknown = config.policies.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new InputError(unknown.map((name) => ({ path: "--policy", message: `unknown policy ${name}`, hint: `known policies: ${known.join(", ")}; add your own with --policies FILE` })));
+    throw new InputError(
+      unknown.map((name) => ({
+        path: "--policy",
+        message: `unknown policy ${name}`,
+        hint: `known policies: ${known.join(", ")}; add your own with --policies FILE`,
+      })),
+    );
   }
   const { scenarios, problems } = loadScenarioFiles(config.scenarioPaths, {
     knownPolicies: known,

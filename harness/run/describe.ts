@@ -6,7 +6,10 @@ import type { Outcome, Step } from "../scenario/types.js";
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case "run": {
-      const extras = [step.policy ? `policy ${step.policy}` : "", step.secret ? `secret ${step.secret.user}${step.secret.password !== undefined ? " (explicit password)" : ""}` : ""].filter(Boolean);
+      const extras = [
+        step.policy ? `policy ${step.policy}` : "",
+        step.secret ? `secret ${step.secret.user}${step.secret.password !== undefined ? " (explicit password)" : ""}` : "",
+      ].filter(Boolean);
       return `run pod/${step.pod} image ${step.image.raw}${extras.length ? ` (${extras.join(", ")})` : ""}`;
     }
     case "delete":
@@ -45,8 +48,12 @@ export function describeOutcome(outcome: Outcome): string {
   if (outcome.message !== undefined) parts.push(`message ~ ${JSON.stringify(outcome.message)}`);
   if (outcome.events) parts.push(`events [${outcome.events.join(", ")}]`);
   if (outcome.noEvents) parts.push(`no events [${outcome.noEvents.join(", ")}]`);
-  if (outcome.requests) parts.push(`requests ${Object.entries(outcome.requests).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  if (outcome.requests)
+    parts.push(
+      `requests ${Object.entries(outcome.requests)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
+    );
   if (outcome.staysMs !== undefined) parts.push(`stays ${formatDuration(outcome.staysMs)}`);
   return parts.join(", ") || "(empty outcome)";
 }
-

@@ -133,7 +133,12 @@ class RunState {
         const imagePullPolicy = step.policy === "default" ? undefined : (step.policy ?? this.policy.name);
         // `secret: USER` holds the password USER has, or had: a revoked user's secret keeps it.
         const secret = step.secret ? { user: step.secret.user, password: step.secret.password ?? this.users.get(step.secret.user) ?? "" } : undefined;
-        this.pods.push({ name: step.pod, policy: this.world.effectivePolicy(image, imagePullPolicy), ...(secret ? { secret } : {}), runIndex: this.timeline.length });
+        this.pods.push({
+          name: step.pod,
+          policy: this.world.effectivePolicy(image, imagePullPolicy),
+          ...(secret ? { secret } : {}),
+          runIndex: this.timeline.length,
+        });
         await node.createPod({
           name: step.pod,
           image,
@@ -214,10 +219,20 @@ class RunState {
     };
     if (!outcome) {
       await awaitSettled(step.pod, options);
-      return { stepIndex: index, pod: step.pod, expected: undefined, actual: this.actual(step.pod), verdict: "unspecified", reasons: [], finalState: this.timeline.latestState(step.pod) };
+      return {
+        stepIndex: index,
+        pod: step.pod,
+        expected: undefined,
+        actual: this.actual(step.pod),
+        verdict: "unspecified",
+        reasons: [],
+        finalState: this.timeline.latestState(step.pod),
+      };
     }
     const match = await awaitOutcome(toSpec(outcome), context, options);
-    const reasons = match.holds ? [] : [...match.reasons, `within ${formatDuration(options.withinMs)}${outcome.staysMs !== undefined ? `, staying ${formatDuration(outcome.staysMs)}` : ""}`];
+    const reasons = match.holds
+      ? []
+      : [...match.reasons, `within ${formatDuration(options.withinMs)}${outcome.staysMs !== undefined ? `, staying ${formatDuration(outcome.staysMs)}` : ""}`];
     return {
       stepIndex: index,
       pod: step.pod,

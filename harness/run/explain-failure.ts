@@ -5,9 +5,16 @@ import type { ScenarioRun } from "./execute-scenario.js";
 export function explainFailure(run: ScenarioRun): string {
   const lines: string[] = [];
   for (const e of run.result.expects.filter((x) => x.verdict === "failed")) {
-    lines.push(`step ${e.stepIndex + 1} expect pod/${e.pod}`, `  expected: ${e.expected}`, `  actual:   ${e.actual}${e.finalState?.message ? ` (${e.finalState.message})` : ""}`, `  why:      ${e.reasons.join("; ")}`);
+    lines.push(
+      `step ${e.stepIndex + 1} expect pod/${e.pod}`,
+      `  expected: ${e.expected}`,
+      `  actual:   ${e.actual}${e.finalState?.message ? ` (${e.finalState.message})` : ""}`,
+      `  why:      ${e.reasons.join("; ")}`,
+    );
     const pod = e.pod;
-    const podLines = run.timeline.all().filter((o) => ((o.kind === "event" || o.kind === "request") && o.pod === pod) || o.kind === "note" || o.kind === "step");
+    const podLines = run.timeline
+      .all()
+      .filter((o) => ((o.kind === "event" || o.kind === "request") && o.pod === pod) || o.kind === "note" || o.kind === "step");
     lines.push(`  events and registry requests of pod/${pod}:`, indent(formatTimeline(podLines.slice(-40), run.start)));
   }
   for (const i of run.result.invariants.filter((x) => x.verdict === "violated")) {

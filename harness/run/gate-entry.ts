@@ -4,5 +4,17 @@ import type { Observation } from "../observe/observation.js";
 /** One line of the gate's access log as a timeline observation, stamped when the runner saw it. */
 export function gateEntryToObservation(entry: unknown, now: number): Extract<Observation, { kind: "request" }> {
   const e = entry as GateLogEntry;
-  return { kind: "request", at: now, pod: e.pod, node: e.node, method: e.method, path: e.path, status: e.status, bytes: e.bytes, user: e.user, injected: e.injected, ...(e.aborted ? { aborted: true as const } : {}) };
+  return {
+    kind: "request",
+    at: now,
+    pod: e.pod,
+    node: e.node,
+    method: e.method,
+    path: e.path,
+    status: e.status,
+    bytes: e.bytes,
+    user: e.user,
+    injected: e.injected,
+    ...(e.aborted ? { aborted: true as const } : {}),
+  };
 }

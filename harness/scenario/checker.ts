@@ -40,7 +40,11 @@ export class Checker {
 
   string(value: unknown, path: Path, what: string): string | undefined {
     if (typeof value === "string" && value.trim() !== "") return value;
-    this.problem(path, `${what} must be a non-empty string, not ${describe(value)}`, value === undefined ? `add ${formatPath(path.slice(-1))}: …` : "write it as text (quote it if YAML reads it as something else)");
+    this.problem(
+      path,
+      `${what} must be a non-empty string, not ${describe(value)}`,
+      value === undefined ? `add ${formatPath(path.slice(-1))}: …` : "write it as text (quote it if YAML reads it as something else)",
+    );
     return undefined;
   }
 
@@ -67,7 +71,11 @@ export class Checker {
 
   oneOf<T extends string>(value: unknown, path: Path, allowed: readonly T[], what: string): T | undefined {
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-    this.problem(path, `${what} must be one of ${allowed.join(", ")}, not ${describe(value)}`, (typeof value === "string" ? didYouMean(value, allowed) : undefined) ?? `write one of: ${allowed.join(", ")}`);
+    this.problem(
+      path,
+      `${what} must be one of ${allowed.join(", ")}, not ${describe(value)}`,
+      (typeof value === "string" ? didYouMean(value, allowed) : undefined) ?? `write one of: ${allowed.join(", ")}`,
+    );
     return undefined;
   }
 

@@ -15,7 +15,15 @@ const TOP = ["apiVersion", "kind", "metadata", "spec"] as const;
 const METADATA = ["name", "title", "description", "source", "tags"] as const;
 const SPEC = ["policies", "registry", "node", "steps"] as const;
 const CREDENTIAL_POLICIES = ["NeverVerify", "NeverVerifyPreloadedImages", "NeverVerifyAllowlistedImages", "AlwaysVerify"] as const;
-const NODE_CONFIG = ["serializeImagePulls", "maxParallelImagePulls", "registryPullQPS", "registryBurst", "imagePullCredentialsVerificationPolicy", "preloadedImagesVerificationAllowlist", "featureGates"] as const;
+const NODE_CONFIG = [
+  "serializeImagePulls",
+  "maxParallelImagePulls",
+  "registryPullQPS",
+  "registryBurst",
+  "imagePullCredentialsVerificationPolicy",
+  "preloadedImagesVerificationAllowlist",
+  "featureGates",
+] as const;
 
 export function loadScenarioFiles(paths: string[], context: ValidationContext): { scenarios: Scenario[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
@@ -27,7 +35,13 @@ export function loadScenarioFiles(paths: string[], context: ValidationContext): 
   const byId = new Map<string, string>();
   for (const scenario of scenarios) {
     const other = byId.get(scenario.id);
-    if (other) problems.push({ file: scenario.file, path: "metadata.name", message: `scenario name ${scenario.id} is also used by ${other}`, hint: "give each scenario a unique metadata.name" });
+    if (other)
+      problems.push({
+        file: scenario.file,
+        path: "metadata.name",
+        message: `scenario name ${scenario.id} is also used by ${other}`,
+        hint: "give each scenario a unique metadata.name",
+      });
     byId.set(scenario.id, scenario.file);
   }
   return { scenarios, problems };
@@ -60,49 +74,84 @@ export function loadScenarioFile(file: string, context: ValidationContext, probl
   const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, uniqueKeys: true });
   for (const error of doc.errors) {
     const at = lines.linePos(error.pos[0]);
-    problems.push({ file: `${file}:${at.line}:${at.col}`, message: `YAML syntax error: ${error.message.split("\n")[0]}`, hint: "fix the YAML syntax (indentation, quotes, brackets)" });
+    problems.push({
+      file: `${file}:${at.line}:${at.col}`,
+      message: `YAML syntax error: ${error.message.split("\n")[0]}`,
+      hint: "fix the YAML syntax (indentation, quotes, brackets)",
+    });
   }
   if (doc.errors.length > 0) return undefined;
   const check = new Checker(file, doc, lines, problems);
   const top = check.mapping(doc.toJS(), [], TOP, "a scenario file");
   if (!top) return undefined;
-  if (top.apiVersion !== "pullcheck/v1alpha1") check.problem(["apiVersion"], `apiVersion must be pullcheck/v1alpha1, not ${describe(top.apiVersion)}`, "this version of pullcheck reads pullcheck/v1alpha1");
+  if (top.apiVersion !== "pullcheck/v1alpha1")
+    check.problem(
+      ["apiVersion"],
+      `apiVersion must be pullcheck/v1alpha1, not ${describe(top.apiVersion)}`,
+      "this version of pullcheck reads pullcheck/v1alpha1",
+    );
   if (top.kind !== "Scenario") check.problem(["kind"], `kind must be Scenario, not ${describe(top.kind)}`, "write kind: Scenario");
   const metadata = top.metadata === undefined ? {} : check.mapping(top.metadata, ["metadata"], METADATA, "metadata");
   const spec = check.mapping(top.spec, ["spec"], SPEC, "spec");
   if (!spec || !metadata) return undefined;
-  const text = (key: (typeof METADATA)[number]) => (metadata[key] === undefined ? undefined : check.string(metadata[key], ["metadata", key], `metadata.${key}`));
+  const text = (key: (typeof METADATA)[number]) =>
+    metadata[key] === undefined ? undefined : check.string(metadata[key], ["metadata", key], `metadata.${key}`);
   const tags = metadata.tags === undefined ? undefined : check.stringList(metadata.tags, ["metadata", "tags"], "metadata.tags");
 
   let policies: string[] | undefined;
   if (spec.policies !== undefined) {
     policies = check.stringList(spec.policies, ["spec", "policies"], "spec.policies");
     policies?.forEach((name, i) => {
-      if (!context.knownPolicies.includes(name)) check.problem(["spec", "policies", i], `unknown policy "${name}"`, `policies: ${context.knownPolicies.join(", ")}`);
+      if (!context.knownPolicies.includes(name))
+        check.problem(["spec", "policies", i], `unknown policy "${name}"`, `policies: ${context.knownPolicies.join(", ")}`);
     });
   }
   const registry = spec.registry === undefined ? {} : check.mapping(spec.registry, ["spec", "registry"], ["users", "images"], "spec.registry");
   const users: Record<string, string> = {};
   if (registry?.users !== undefined) {
-    const given = check.mapping(registry.users, ["spec", "registry", "users"], Object.keys(typeof registry.users === "object" && registry.users ? registry.users : {}), "users");
+    const given = check.mapping(
+      registry.users,
+      ["spec", "registry", "users"],
+      Object.keys(typeof registry.users === "object" && registry.users ? registry.users : {}),
+      "users",
+    );
     for (const [user, password] of Object.entries(given ?? {})) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(user)) check.problem(["spec", "registry", "users", user], `user name "${user}" must be lowercase letters, digits, . _ -`);
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(user))
+        check.problem(["spec", "registry", "users", user], `user name "${user}" must be lowercase letters, digits, . _ -`);
       const text = check.string(typeof password === "number" ? String(password) : password, ["spec", "registry", "users", user], `password of ${user}`);
       if (text) users[user] = text;
     }
   }
-  const images = registry?.images === undefined ? [] : (parseRegistryImages(registry.images, ["spec", "registry", "images"], check, context.knownVariants) ?? []);
+  const images =
+    registry?.images === undefined ? [] : (parseRegistryImages(registry.images, ["spec", "registry", "images"], check, context.knownVariants) ?? []);
   const node = spec.node === undefined ? {} : check.mapping(spec.node, ["spec", "node"], ["preloaded", "config"], "spec.node");
   const preloaded = node?.preloaded === undefined ? [] : (check.stringList(node.preloaded, ["spec", "node", "preloaded"], "preloaded") ?? []);
   preloaded.forEach((name, i) => {
-    if (!images.some((image) => `${image.repo}:${image.tag}` === name)) check.problem(["spec", "node", "preloaded", i], `${name} is not one of spec.registry.images`, "preloaded images come from the scenario's registry images");
+    if (!images.some((image) => `${image.repo}:${image.tag}` === name))
+      check.problem(
+        ["spec", "node", "preloaded", i],
+        `${name} is not one of spec.registry.images`,
+        "preloaded images come from the scenario's registry images",
+      );
   });
   const config = node?.config === undefined ? {} : parseNodeConfig(node.config, check);
 
   if (!Array.isArray(spec.steps) || spec.steps.length === 0) {
-    check.problem(["spec", "steps"], Array.isArray(spec.steps) ? "a scenario needs at least one step" : `spec.steps must be a list of steps, not ${describe(spec.steps)}`, "add steps such as - run: {pod: p, image: app:latest}");
+    check.problem(
+      ["spec", "steps"],
+      Array.isArray(spec.steps) ? "a scenario needs at least one step" : `spec.steps must be a list of steps, not ${describe(spec.steps)}`,
+      "add steps such as - run: {pod: p, image: app:latest}",
+    );
   }
-  const state: StepState = { livePods: new Set(), createdPods: new Set(), backups: new Set(), users: new Set(Object.keys(users)), everUsers: new Set(Object.keys(users)), knownPolicies: context.knownPolicies, knownVariants: context.knownVariants };
+  const state: StepState = {
+    livePods: new Set(),
+    createdPods: new Set(),
+    backups: new Set(),
+    users: new Set(Object.keys(users)),
+    everUsers: new Set(Object.keys(users)),
+    knownPolicies: context.knownPolicies,
+    knownVariants: context.knownVariants,
+  };
   const steps: Step[] = [];
   (Array.isArray(spec.steps) ? spec.steps : []).forEach((raw, i) => {
     const step = parseStep(raw, ["spec", "steps", i], check, state);
@@ -137,7 +186,10 @@ function parseNodeConfig(value: unknown, check: Checker): NodeConfig {
     if (typeof raw.serializeImagePulls === "boolean") config.serializeImagePulls = raw.serializeImagePulls;
     else check.problem([...path, "serializeImagePulls"], `must be true or false, not ${describe(raw.serializeImagePulls)}`, "write true or false");
   }
-  for (const [key, min] of [["maxParallelImagePulls", 1], ["registryBurst", 0]] as const) {
+  for (const [key, min] of [
+    ["maxParallelImagePulls", 1],
+    ["registryBurst", 0],
+  ] as const) {
     if (raw[key] !== undefined) {
       const n = check.wholeNumber(raw[key], [...path, key], key, min);
       if (n !== undefined) config[key] = n;
@@ -145,18 +197,33 @@ function parseNodeConfig(value: unknown, check: Checker): NodeConfig {
   }
   if (raw.registryPullQPS !== undefined) {
     if (typeof raw.registryPullQPS === "number" && raw.registryPullQPS >= 0) config.registryPullQPS = raw.registryPullQPS;
-    else check.problem([...path, "registryPullQPS"], `must be a number ≥ 0, not ${describe(raw.registryPullQPS)}`, "0 means no limit; the kubelet's default is 5");
+    else
+      check.problem([...path, "registryPullQPS"], `must be a number ≥ 0, not ${describe(raw.registryPullQPS)}`, "0 means no limit; the kubelet's default is 5");
   }
   if (raw.imagePullCredentialsVerificationPolicy !== undefined) {
-    const policy = check.oneOf(raw.imagePullCredentialsVerificationPolicy, [...path, "imagePullCredentialsVerificationPolicy"], CREDENTIAL_POLICIES, "imagePullCredentialsVerificationPolicy");
+    const policy = check.oneOf(
+      raw.imagePullCredentialsVerificationPolicy,
+      [...path, "imagePullCredentialsVerificationPolicy"],
+      CREDENTIAL_POLICIES,
+      "imagePullCredentialsVerificationPolicy",
+    );
     if (policy) config.imagePullCredentialsVerificationPolicy = policy;
   }
   if (raw.preloadedImagesVerificationAllowlist !== undefined) {
-    const list = check.stringList(raw.preloadedImagesVerificationAllowlist, [...path, "preloadedImagesVerificationAllowlist"], "preloadedImagesVerificationAllowlist");
+    const list = check.stringList(
+      raw.preloadedImagesVerificationAllowlist,
+      [...path, "preloadedImagesVerificationAllowlist"],
+      "preloadedImagesVerificationAllowlist",
+    );
     if (list) config.preloadedImagesVerificationAllowlist = list;
   }
   if (raw.featureGates !== undefined) {
-    const gates = check.mapping(raw.featureGates, [...path, "featureGates"], Object.keys(typeof raw.featureGates === "object" && raw.featureGates ? raw.featureGates : {}), "featureGates");
+    const gates = check.mapping(
+      raw.featureGates,
+      [...path, "featureGates"],
+      Object.keys(typeof raw.featureGates === "object" && raw.featureGates ? raw.featureGates : {}),
+      "featureGates",
+    );
     const out: Record<string, boolean> = {};
     for (const [gate, on] of Object.entries(gates ?? {})) {
       if (typeof on === "boolean") out[gate] = on;

@@ -5,7 +5,8 @@ import { describe, didYouMean, type Checker, type Path } from "./checker.js";
 
 const WORDS = ["down", "timeout", "reset"] as const;
 const KINDS = ["latency", "bandwidth", "cut", "http", "tamper"] as const;
-const HINT = "faults: down, timeout, reset, {latency: 2s}, {bandwidth: 64KiB/s}, {cut: 1MiB}, {http: 429, on: manifests|blobs|all, retryAfter: 30s}, {tamper: blobs}";
+const HINT =
+  "faults: down, timeout, reset, {latency: 2s}, {bandwidth: 64KiB/s}, {cut: 1MiB}, {http: 429, on: manifests|blobs|all, retryAfter: 30s}, {tamper: blobs}";
 
 export function parseFault(value: unknown, path: Path, check: Checker): FaultSpec | undefined {
   if (typeof value === "string") {
@@ -35,7 +36,11 @@ export function parseFault(value: unknown, path: Path, check: Checker): FaultSpe
       const text = typeof record.bandwidth === "string" ? record.bandwidth : "";
       const bytes = text.endsWith("/s") ? parseSize(text.slice(0, -2)) : undefined;
       if (!bytes) {
-        check.problem([...path, "bandwidth"], `bandwidth must be a rate such as 64KiB/s, not ${describe(record.bandwidth)}`, "units: B, KiB, MiB, GiB per second, e.g. 512KiB/s");
+        check.problem(
+          [...path, "bandwidth"],
+          `bandwidth must be a rate such as 64KiB/s, not ${describe(record.bandwidth)}`,
+          "units: B, KiB, MiB, GiB per second, e.g. 512KiB/s",
+        );
         return undefined;
       }
       return { kind, bytesPerSecond: bytes };
@@ -51,7 +56,11 @@ export function parseFault(value: unknown, path: Path, check: Checker): FaultSpe
     case "http": {
       const status = record.http;
       if (!HTTP_FAULT_STATUSES.includes(status as HttpFaultStatus)) {
-        check.problem([...path, "http"], `http status must be one of ${HTTP_FAULT_STATUSES.join(", ")}, not ${describe(status)}`, "other statuses are not injected by the gate");
+        check.problem(
+          [...path, "http"],
+          `http status must be one of ${HTTP_FAULT_STATUSES.join(", ")}, not ${describe(status)}`,
+          "other statuses are not injected by the gate",
+        );
         return undefined;
       }
       const on = record.on === undefined ? "all" : check.oneOf(record.on, [...path, "on"], ["manifests", "blobs", "all"] as const, "on");

@@ -12,7 +12,8 @@ export function parseOutcome(value: unknown, path: Path, check: Checker, knownVa
   const outcome: Outcome = {};
   if (record.running !== undefined) {
     const variant = check.string(record.running, [...path, "running"], "running");
-    if (variant && !knownVariants.includes(variant)) check.problem([...path, "running"], `unknown fixture variant "${variant}"`, `variants: ${knownVariants.join(", ")}`);
+    if (variant && !knownVariants.includes(variant))
+      check.problem([...path, "running"], `unknown fixture variant "${variant}"`, `variants: ${knownVariants.join(", ")}`);
     else if (variant) outcome.running = variant;
   }
   if (record.waiting !== undefined) {

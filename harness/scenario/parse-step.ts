@@ -9,7 +9,22 @@ import { parseOutcome, OUTCOME_FIELDS } from "./parse-outcome.js";
 import { parseRegistryImages } from "./parse-images.js";
 import type { Outcome, Step } from "./types.js";
 
-export const STEP_KINDS = ["run", "delete", "expect", "push", "untag", "backup", "restore", "grant", "revoke", "fault", "heal", "wait", "gc", "restart"] as const;
+export const STEP_KINDS = [
+  "run",
+  "delete",
+  "expect",
+  "push",
+  "untag",
+  "backup",
+  "restore",
+  "grant",
+  "revoke",
+  "fault",
+  "heal",
+  "wait",
+  "gc",
+  "restart",
+] as const;
 
 export interface StepState {
   livePods: Set<string>;
@@ -74,7 +89,12 @@ function parseBody(kind: string, body: unknown, at: Path, check: Checker, state:
     }
     case "restore": {
       const name = check.string(body, at, "restore");
-      if (name && !state.backups.has(name)) check.problem(at, `no backup named ${name} is taken before this step`, state.backups.size ? `backups: ${[...state.backups].join(", ")}` : "add a `backup: NAME` step first");
+      if (name && !state.backups.has(name))
+        check.problem(
+          at,
+          `no backup named ${name} is taken before this step`,
+          state.backups.size ? `backups: ${[...state.backups].join(", ")}` : "add a `backup: NAME` step first",
+        );
       return name ? { kind, name } : undefined;
     }
     case "grant": {
@@ -89,7 +109,8 @@ function parseBody(kind: string, body: unknown, at: Path, check: Checker, state:
     }
     case "revoke": {
       const user = check.string(body, at, "revoke");
-      if (user && !state.users.has(user)) check.problem(at, `user ${user} is not a registry user at this step`, "grant it first, or add it to spec.registry.users");
+      if (user && !state.users.has(user))
+        check.problem(at, `user ${user} is not a registry user at this step`, "grant it first, or add it to spec.registry.users");
       if (user) state.users.delete(user);
       return user ? { kind, user } : undefined;
     }
@@ -133,14 +154,23 @@ function parseRun(body: unknown, at: Path, check: Checker, state: StepState): Bo
   if (run.policy !== undefined) {
     policy = check.string(run.policy, [...at, "policy"], "policy");
     if (policy && policy !== "default" && !state.knownPolicies.includes(policy)) {
-      check.problem([...at, "policy"], `unknown policy "${policy}"`, didYouMean(policy, state.knownPolicies) ?? `policies: ${state.knownPolicies.join(", ")}, or default`);
+      check.problem(
+        [...at, "policy"],
+        `unknown policy "${policy}"`,
+        didYouMean(policy, state.knownPolicies) ?? `policies: ${state.knownPolicies.join(", ")}, or default`,
+      );
     }
   }
   let secret: { user: string; password?: string } | undefined;
   if (run.secret !== undefined) {
     if (typeof run.secret === "string") {
       // A revoked user's secret still holds the password it had: only a user never known is an error.
-      if (!state.everUsers.has(run.secret)) check.problem([...at, "secret"], `secret names user ${run.secret}, who is not a registry user before this step`, "add it to spec.registry.users, grant it, or give {user, password}");
+      if (!state.everUsers.has(run.secret))
+        check.problem(
+          [...at, "secret"],
+          `secret names user ${run.secret}, who is not a registry user before this step`,
+          "add it to spec.registry.users, grant it, or give {user, password}",
+        );
       secret = { user: run.secret };
     } else {
       const given = check.mapping(run.secret, [...at, "secret"], ["user", "password"], "secret");
@@ -168,7 +198,11 @@ function parseExpect(body: unknown, at: Path, check: Checker, state: StepState):
   const outcomeKeys = Object.keys(record).filter((k) => (OUTCOME_FIELDS as readonly string[]).includes(k));
   const otherKeys = Object.keys(record).filter((k) => k !== "pod" && !outcomeKeys.includes(k));
   if (outcomeKeys.length > 0 && otherKeys.length > 0) {
-    check.problem(at, `expect mixes a plain outcome (${outcomeKeys.join(", ")}) with per-policy entries (${otherKeys.join(", ")})`, "put the plain outcome under default:");
+    check.problem(
+      at,
+      `expect mixes a plain outcome (${outcomeKeys.join(", ")}) with per-policy entries (${otherKeys.join(", ")})`,
+      "put the plain outcome under default:",
+    );
     return undefined;
   }
   if (outcomeKeys.length > 0) {

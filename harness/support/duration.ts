@@ -3,7 +3,7 @@
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  "µs": 1e-3,
+  µs: 1e-3,
   ms: 1,
   s: 1_000,
   m: 60_000,
@@ -47,7 +47,10 @@ export function formatGoDuration(ms: number): string {
 
 /** Human form for reports: "10s", "5m", "1m30s", "250ms". */
 export function formatDuration(ms: number): string {
-  return formatGoDuration(ms).replace(/^(\d+h)0m0s$/, "$1").replace(/^(\d+m)0s$/, "$1").replace(/^(\d+h\d+m)0s$/, "$1");
+  return formatGoDuration(ms)
+    .replace(/^(\d+h)0m0s$/, "$1")
+    .replace(/^(\d+m)0s$/, "$1")
+    .replace(/^(\d+h\d+m)0s$/, "$1");
 }
 
 function trimFraction(fixed: string): string {

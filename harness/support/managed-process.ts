@@ -52,7 +52,10 @@ export async function waitForHttp(process: ManagedProcess, url: string, okStatus
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (process.exited()) {
-      throw new EnvironmentError(`${process.name} exited during start-up. Its last output:\n${process.output()}`, "check the output above; `make setup` reinstalls the tools");
+      throw new EnvironmentError(
+        `${process.name} exited during start-up. Its last output:\n${process.output()}`,
+        "check the output above; `make setup` reinstalls the tools",
+      );
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });

@@ -41,7 +41,18 @@ describe("matchOutcome", () => {
   });
 
   it("should count only this pod's registry requests since its run step", () => {
-    const request = (pod: string, method: string, path: string) => ({ kind: "request" as const, at: 0, pod, node: "n", method, path, status: 200, bytes: 1, user: undefined, injected: false });
+    const request = (pod: string, method: string, path: string) => ({
+      kind: "request" as const,
+      at: 0,
+      pod,
+      node: "n",
+      method,
+      path,
+      status: 200,
+      bytes: 1,
+      user: undefined,
+      injected: false,
+    });
     const timeline = timelineWith(
       request("p", "HEAD", "/v2/app/manifests/latest"),
       request("other", "GET", "/v2/app/manifests/latest"),

@@ -40,7 +40,21 @@ describe("bench report", () => {
 
   it("should plot every point of every series inside the picture", () => {
     const svg = renderScalingSvg([
-      { title: "Fleet", xLabel: "nodes", yLabel: "s", series: [{ label: "Always", points: [{ x: 10, y: 0.5 }, { x: 1000, y: 12 }] }, { label: "SafeFallback", points: [{ x: 10, y: 0.4 }] }] },
+      {
+        title: "Fleet",
+        xLabel: "nodes",
+        yLabel: "s",
+        series: [
+          {
+            label: "Always",
+            points: [
+              { x: 10, y: 0.5 },
+              { x: 1000, y: 12 },
+            ],
+          },
+          { label: "SafeFallback", points: [{ x: 10, y: 0.4 }] },
+        ],
+      },
     ]);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<circle /g)).toHaveLength(3);

@@ -10,7 +10,12 @@ const output = mkdtempSync(join(tmpdir(), "pullcheck-cli-test-"));
 afterAll(() => rmSync(output, { recursive: true, force: true }));
 
 function pullcheck(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true", PULLCHECK_RUN: "" }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", PULLCHECK_RUN: "" },
+    timeout: 120_000,
+  });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 

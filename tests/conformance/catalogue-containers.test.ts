@@ -27,8 +27,10 @@ function missingPrerequisite(): string | undefined {
   const system = docker("info", "--format", "{{.OperatingSystem}}");
   if (system === undefined) return "no Docker engine answers (start dockerd; .ci/run does)";
   // pullcheck reaches the containers at their addresses on the run's network (docs/kind.md).
-  if (process.platform !== "linux" || system.includes("Docker Desktop")) return `the Docker engine (${system}) does not run on this machine, so container addresses are out of reach`;
-  for (const image of Object.values(DEFAULT_CONTAINER_IMAGES)) if (docker("image", "inspect", image) === undefined) return `image ${image} is missing (run make images)`;
+  if (process.platform !== "linux" || system.includes("Docker Desktop"))
+    return `the Docker engine (${system}) does not run on this machine, so container addresses are out of reach`;
+  for (const image of Object.values(DEFAULT_CONTAINER_IMAGES))
+    if (docker("image", "inspect", image) === undefined) return `image ${image} is missing (run make images)`;
   return undefined;
 }
 
@@ -42,7 +44,11 @@ describe("container mode", () => {
       env: { ...process.env, CI: "true", PULLCHECK_RUN: "", NO_COLOR: "1", FORCE_COLOR: "0" },
       timeout: 19 * 60_000,
     });
-    const tail = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, "").split("\n").slice(-60).join("\n");
+    const tail = `${run.stdout}${run.stderr}`
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .slice(-60)
+      .join("\n");
     expect(run.status, tail).toBe(0);
     expect(tail).toMatch(/Tests\s+\S*\s*\d+ passed/);
     expect(docker("ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}`)).toBe("");

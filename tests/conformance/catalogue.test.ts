@@ -34,7 +34,8 @@ const pools = new Map<string, WorldPool>();
 function poolFor(backend: string): WorldPool {
   let pool = pools.get(backend);
   if (!pool) {
-    const start = (): Promise<StartedRunWorld> => (backend === "kind" ? startKindWorld(catalogue.policies, config, config.kind!) : startRunWorld(catalogue.policies, config));
+    const start = (): Promise<StartedRunWorld> =>
+      backend === "kind" ? startKindWorld(catalogue.policies, config, config.kind!) : startRunWorld(catalogue.policies, config);
     pool = createWorldPool(backend === "kind" ? 1 : config.parallel, start);
     pools.set(backend, pool);
   }

@@ -109,11 +109,14 @@ describe("environment", () => {
     // The registry did answer: the request is in the access log, marked as cut off. The gate
     // learns of the cut when its side of the connection closes, which may come a little after
     // the client's.
-    const logged = await vi.waitFor(() => {
-      const entry = env.requests().find((r) => r.path.endsWith(layerOf("fat").digest));
-      if (!entry) throw new Error("the cut blob GET is not in the log yet");
-      return entry;
-    }, { timeout: 5_000, interval: 20 });
+    const logged = await vi.waitFor(
+      () => {
+        const entry = env.requests().find((r) => r.path.endsWith(layerOf("fat").digest));
+        if (!entry) throw new Error("the cut blob GET is not in the log yet");
+        return entry;
+      },
+      { timeout: 5_000, interval: 20 },
+    );
     expect(logged).toMatchObject({ method: "GET", status: 200, aborted: true });
     expect(logged.bytes).toBeLessThan(layerOf("fat").size);
   });

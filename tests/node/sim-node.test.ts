@@ -27,7 +27,16 @@ describe("SimNode", () => {
   async function node(name: string) {
     const clock = new VirtualClock();
     const timeline = new Timeline();
-    const sim = await createSimNode({ clock, timeline, scenario, policies: new Map(builtinPolicies().map((p) => [p.name, p])), nodeName: name, nodeDir: join(dir, name), endpoint: env.endpoint, fixture: getFixture });
+    const sim = await createSimNode({
+      clock,
+      timeline,
+      scenario,
+      policies: new Map(builtinPolicies().map((p) => [p.name, p])),
+      nodeName: name,
+      nodeDir: join(dir, name),
+      endpoint: env.endpoint,
+      fixture: getFixture,
+    });
     return { clock, timeline, sim };
   }
 
@@ -47,8 +56,14 @@ describe("SimNode", () => {
     await sim.createPod({ name: "p", image: "registry.pullcheck.test/app:latest", imagePullPolicy: "Always" });
     await until(timeline, clock, () => sim.containerStatus("p")?.state?.running !== undefined);
     expect(sim.containerStatus("p")).toMatchObject({ name: "app", ready: true, imageID: `registry.pullcheck.test/app@${getFixture("v1").digest}` });
-    expect(sim.events.map((e) => [e.type, e.reason])).toEqual([["Normal", "Pulling"], ["Normal", "Pulled"]]);
-    expect(sim.events[0]).toMatchObject({ involvedObject: { kind: "Pod", name: "p", fieldPath: "spec.containers{app}" }, source: { component: "kubelet", host: "objects" } });
+    expect(sim.events.map((e) => [e.type, e.reason])).toEqual([
+      ["Normal", "Pulling"],
+      ["Normal", "Pulled"],
+    ]);
+    expect(sim.events[0]).toMatchObject({
+      involvedObject: { kind: "Pod", name: "p", fieldPath: "spec.containers{app}" },
+      source: { component: "kubelet", host: "objects" },
+    });
     expect(sim.contentVerified("p", sim.containerStatus("p")!.imageID)).toBe(true);
     await sim.close();
   });

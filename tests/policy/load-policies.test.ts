@@ -53,7 +53,10 @@ describe("loadPolicyFiles", () => {
   });
 
   it("should report every problem with its field path and a hint", () => {
-    const file = write("bad.yaml", "name: lowercase\ncontact: sometimes\ncheck: pull\nfallback: { unreachble: UseCached, timeout: Maybe }\nresolveTimeout: soon\nextra: 1\n");
+    const file = write(
+      "bad.yaml",
+      "name: lowercase\ncontact: sometimes\ncheck: pull\nfallback: { unreachble: UseCached, timeout: Maybe }\nresolveTimeout: soon\nextra: 1\n",
+    );
     const problems = problemsOf(file);
     const paths = problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "contact", "fallback.unreachble", "fallback.timeout", "resolveTimeout", "extra"]));

@@ -42,7 +42,8 @@ async function missingEngine(): Promise<string | undefined> {
     return "no Docker engine answers (start dockerd; .ci/run does)";
   }
   // The engine pulls from the registry on this machine's 127.0.0.1: it must run on this machine.
-  if (process.platform !== "linux" || system.includes("Docker Desktop")) return `the Docker engine (${system}) does not run on this machine, so it cannot reach the registry on 127.0.0.1`;
+  if (process.platform !== "linux" || system.includes("Docker Desktop"))
+    return `the Docker engine (${system}) does not run on this machine, so it cannot reach the registry on 127.0.0.1`;
   return undefined;
 }
 
@@ -79,7 +80,9 @@ describe("fixture images in a real container runtime", () => {
       const reference = `${registryHost}/${REPO}:${variant}`;
       await docker("pull", "--quiet", reference);
       expect(await docker("image", "inspect", "--format", "{{.Id}}", reference)).toBe(fixture.imageId);
-      expect(JSON.parse(await docker("image", "inspect", "--format", "{{json .RepoDigests}}", reference))).toContain(`${registryHost}/${REPO}@${fixture.digest}`);
+      expect(JSON.parse(await docker("image", "inspect", "--format", "{{json .RepoDigests}}", reference))).toContain(
+        `${registryHost}/${REPO}@${fixture.digest}`,
+      );
 
       const container = await docker("run", "--detach", "--label", `${PULLCHECK_LABEL}=true`, "--label", runLabel, reference);
       // The entrypoint writes its line, then waits in pause(2): wait for the line (real time, a

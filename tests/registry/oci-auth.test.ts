@@ -8,7 +8,8 @@ import { RealClock } from "../../harness/support/clock.js";
 
 describe("parseAuthChallenges", () => {
   it("should read Bearer parameters with quoted values and rank Bearer before Basic", () => {
-    const header = 'Basic realm="Registry Realm", Bearer realm="http://auth/token",service="reg",scope="repository:app:pull repository:b:pull",error="insufficient_scope"';
+    const header =
+      'Basic realm="Registry Realm", Bearer realm="http://auth/token",service="reg",scope="repository:app:pull repository:b:pull",error="insufficient_scope"';
     expect(parseAuthChallenges(header)).toEqual([
       {
         scheme: "bearer",
@@ -59,9 +60,7 @@ function startAuthServer(mode: "basic" | "bearer", tokenPostStatus = 200) {
     const authorized = mode === "basic" ? req.headers.authorization === good : /^Bearer (posted|got)$/.test(req.headers.authorization ?? "");
     if (!authorized) {
       const challenge =
-        mode === "basic"
-          ? 'Basic realm="pullcheck"'
-          : `Bearer realm="http://127.0.0.1:${port}/token",service="pullcheck",scope="repository:app:pull"`;
+        mode === "basic" ? 'Basic realm="pullcheck"' : `Bearer realm="http://127.0.0.1:${port}/token",service="pullcheck",scope="repository:app:pull"`;
       res.writeHead(401, { "www-authenticate": challenge, "content-type": "application/json" }).end();
       return;
     }
@@ -83,7 +82,10 @@ const request = { signal: new AbortController().signal, progress: () => {}, requ
 const REF = "registry.pullcheck.test/app:latest";
 
 async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RegistryError);
   return error as RegistryError;
 }

@@ -8,7 +8,9 @@ function result(scenario: string, policy: string, actual: string, verdict: "pass
     group: scenario.split("/")[0]!,
     policy,
     backend,
-    expects: [{ stepIndex: 3, pod: "probe", expected: verdict === "unspecified" ? undefined : "running v1", actual, verdict, reasons: [], finalState: undefined }],
+    expects: [
+      { stepIndex: 3, pod: "probe", expected: verdict === "unspecified" ? undefined : "running v1", actual, verdict, reasons: [], finalState: undefined },
+    ],
     invariants: policy === "PullWithFallback" ? [{ id: "S3", title: "", verdict: "expectedViolation", details: [] }] : [],
     realDurationMs: 1,
     virtualDurationMs: 1,
@@ -18,7 +20,11 @@ function result(scenario: string, policy: string, actual: string, verdict: "pass
 describe("buildMatrix", () => {
   it("should lay out scenarios × policies with the verdict and the actual outcome", () => {
     const matrix = buildMatrix(
-      [result("outage/a", "Always", "waiting ImagePullBackOff", "failed"), result("outage/a", "PullWithFallback", "running v1", "passed"), result("outage/a", "Mine", "running v1", "unspecified")],
+      [
+        result("outage/a", "Always", "waiting ImagePullBackOff", "failed"),
+        result("outage/a", "PullWithFallback", "running v1", "passed"),
+        result("outage/a", "Mine", "running v1", "unspecified"),
+      ],
       ["Always", "IfNotPresent", "PullWithFallback", "Mine"],
     );
     expect(matrix.columns.map((c) => c.policy)).toEqual(["Always", "PullWithFallback", "Mine"]);
@@ -27,9 +33,15 @@ describe("buildMatrix", () => {
   });
 
   it("should list every cell where two backends disagree", () => {
-    const matrix = buildMatrix([result("a/b", "Always", "running v1", "passed", "sim"), result("a/b", "Always", "waiting ErrImagePull", "failed", "kind")], ["Always"]);
+    const matrix = buildMatrix(
+      [result("a/b", "Always", "running v1", "passed", "sim"), result("a/b", "Always", "waiting ErrImagePull", "failed", "kind")],
+      ["Always"],
+    );
     expect(matrix.disagreements).toEqual([{ scenario: "a/b", policy: "Always", outcomes: { sim: "running v1", kind: "waiting ErrImagePull" } }]);
-    expect(matrix.columns).toEqual([{ policy: "Always", backend: "kind" }, { policy: "Always", backend: "sim" }]);
+    expect(matrix.columns).toEqual([
+      { policy: "Always", backend: "kind" },
+      { policy: "Always", backend: "sim" },
+    ]);
     const markdown = renderMatrixMarkdown(matrix);
     expect(markdown).toContain("| a/b | ❌ waiting ErrImagePull (expected running v1) ≠ | ✅ running v1 ≠ |");
     expect(markdown).toContain("| a/b | Always | sim: running v1; kind: waiting ErrImagePull |");

@@ -6,7 +6,16 @@ import type { ValidationContext } from "../../harness/scenario/types.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "scenarios");
 const context: ValidationContext = {
-  knownPolicies: ["Always", "IfNotPresent", "Never", "PullWithFallback", "IfNewerNotPresent", "IfNewerNotPresentPrototype", "SafeFallback", "IfNotPresentOrStale"],
+  knownPolicies: [
+    "Always",
+    "IfNotPresent",
+    "Never",
+    "PullWithFallback",
+    "IfNewerNotPresent",
+    "IfNewerNotPresentPrototype",
+    "SafeFallback",
+    "IfNotPresentOrStale",
+  ],
   knownVariants: ["v1", "v2", "v3", "fat", "multiarch", "v1-docker"],
   scenariosRoot: FIXTURES,
 };
@@ -20,7 +29,10 @@ describe("loadScenarioFiles", () => {
     expect(scenario?.id).toBe("outage/cached-tag");
     expect(scenario?.policies).toEqual(["Always", "IfNotPresent", "Never", "IfNewerNotPresent"]);
     expect(scenario?.registry).toEqual({ users: { alice: "s3cret" }, images: [{ repo: "app", tag: "latest", variant: "v1" }] });
-    expect(scenario?.node).toEqual({ preloaded: ["app:latest"], config: { serializeImagePulls: true, imagePullCredentialsVerificationPolicy: "NeverVerifyPreloadedImages" } });
+    expect(scenario?.node).toEqual({
+      preloaded: ["app:latest"],
+      config: { serializeImagePulls: true, imagePullCredentialsVerificationPolicy: "NeverVerifyPreloadedImages" },
+    });
     expect(scenario?.steps.map((s) => s.kind)).toEqual(["run", "expect", "push", "fault", "run", "expect"]);
     const last = scenario?.steps[5];
     expect(last?.kind === "expect" && last.default).toEqual({ waiting: "ImagePullBackOff" });
@@ -36,7 +48,10 @@ describe("loadScenarioFiles", () => {
   });
 
   it("should report every problem of a file at once", () => {
-    const { problems } = loadScenarioFiles([join(FIXTURES, "invalid", "invalid-outcome-unknown-policy.yaml"), join(FIXTURES, "invalid", "invalid-bad-duration.yaml")], context);
+    const { problems } = loadScenarioFiles(
+      [join(FIXTURES, "invalid", "invalid-outcome-unknown-policy.yaml"), join(FIXTURES, "invalid", "invalid-bad-duration.yaml")],
+      context,
+    );
     expect(problems.map((p) => p.path)).toEqual(["spec.steps[1].expect.IfNewer", "spec.steps[0].wait"]);
   });
 

@@ -38,7 +38,8 @@ export class KindCluster {
   private unregister: () => void = () => {};
 
   constructor(private readonly options: KindClusterOptions) {
-    if (!existsSync(options.kindBinary)) throw new EnvironmentError(`the kind CLI is missing: ${options.kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
+    if (!existsSync(options.kindBinary))
+      throw new EnvironmentError(`the kind CLI is missing: ${options.kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
     this.certsDir = join(options.workDir, "certs.d");
   }
 
@@ -54,13 +55,26 @@ export class KindCluster {
   async create(): Promise<void> {
     mkdirSync(this.certsDir, { recursive: true });
     const configFile = join(this.options.workDir, "kind-cluster.yaml");
-    writeFileSync(configFile, renderClusterConfig({ clusterName: this.options.clusterName, nodeImage: this.options.nodeImage, certsDir: this.certsDir, containerdConfigTable: this.options.containerdConfigTable }));
+    writeFileSync(
+      configFile,
+      renderClusterConfig({
+        clusterName: this.options.clusterName,
+        nodeImage: this.options.nodeImage,
+        certsDir: this.certsDir,
+        containerdConfigTable: this.options.containerdConfigTable,
+      }),
+    );
     if (!this.options.retain) this.unregister = onCleanup(() => this.deleteSync());
     try {
-      await run(this.options.kindBinary, ["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"], { maxBuffer: 16 * 1024 * 1024 });
+      await run(this.options.kindBinary, ["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? errorMessage(error);
-      throw new EnvironmentError(`kind could not create the cluster ${this.options.clusterName} from ${this.options.nodeImage}:\n${stderr.trim()}`, "is the node image on this machine (docker image inspect) or pullable? see docs/kind.md");
+      throw new EnvironmentError(
+        `kind could not create the cluster ${this.options.clusterName} from ${this.options.nodeImage}:\n${stderr.trim()}`,
+        "is the node image on this machine (docker image inspect) or pullable? see docs/kind.md",
+      );
     }
     this.kubeconfigText = (await run(this.options.kindBinary, ["get", "kubeconfig", "--name", this.options.clusterName])).stdout;
   }
@@ -79,7 +93,10 @@ export class KindCluster {
       return stdout;
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() || errorMessage(error);
-      throw new EnvironmentError(`\`${command.join(" ")}\` failed in the kind node ${this.nodeContainer}:\n${stderr}`, "is the cluster still running (docker ps)? `--retain` keeps it for a look after the run");
+      throw new EnvironmentError(
+        `\`${command.join(" ")}\` failed in the kind node ${this.nodeContainer}:\n${stderr}`,
+        "is the cluster still running (docker ps)? `--retain` keeps it for a look after the run",
+      );
     }
   }
 

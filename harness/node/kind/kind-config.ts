@@ -27,7 +27,9 @@ export function renderClusterConfig(input: ClusterConfigInput): string {
     nodeImage: input.nodeImage,
     certsDir: input.certsDir,
   });
-  return input.containerdConfigTable === "v3" ? text.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry') : text;
+  return input.containerdConfigTable === "v3"
+    ? text.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry')
+    : text;
 }
 
 /**

@@ -64,7 +64,14 @@ export class EventReader {
       const before = this.seen.get(key) ?? 0;
       this.seen.set(key, Math.max(before, count));
       for (let i = before; i < count; i++) {
-        fresh.push({ kind: "event", at, pod: event.involvedObject.name, type: event.type ?? "Normal", reason: event.reason ?? "", message: event.message ?? "" });
+        fresh.push({
+          kind: "event",
+          at,
+          pod: event.involvedObject.name,
+          type: event.type ?? "Normal",
+          reason: event.reason ?? "",
+          message: event.message ?? "",
+        });
       }
     }
     return fresh;

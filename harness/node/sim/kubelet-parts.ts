@@ -86,10 +86,23 @@ export function createKubelet(options: KubeletOptions): Kubelet {
       if (policy !== "Always" && policy !== "IfNotPresent" && policy !== "Never") {
         throw new Error(`the kubelet's own flow runs Always, IfNotPresent and Never, not ${policy}`);
       }
-      return manager.ensureImageExists({ podUid: pod.uid, image: pod.image, policy, credentials: credentials(pod), images, event: (t, r, m) => event(pod, t, r, m) });
+      return manager.ensureImageExists({
+        podUid: pod.uid,
+        image: pod.image,
+        policy,
+        credentials: credentials(pod),
+        images,
+        event: (t, r, m) => event(pod, t, r, m),
+      });
     },
     credentialsFor: (pod) => credentials(pod)[0]?.auth,
-    podMayUse: async (pod, image, imageRef) => !behaviour.ensureSecretPulledImages || !records.mustAttemptImagePull(image, imageRef, credentials(pod).map((c) => c.secret)),
+    podMayUse: async (pod, image, imageRef) =>
+      !behaviour.ensureSecretPulledImages ||
+      !records.mustAttemptImagePull(
+        image,
+        imageRef,
+        credentials(pod).map((c) => c.secret),
+      ),
     recordPulled: async (pod, image, imageRef, used) => {
       const secret = used ? credentials(pod).find((c) => c.auth.username === used.username && c.auth.password === used.password)?.secret : undefined;
       records.recordImagePulled(image, imageRef, secret);

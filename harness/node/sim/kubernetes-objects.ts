@@ -11,7 +11,14 @@ export function podEvent(pod: SimPod, nodeName: string, type: "Normal" | "Warnin
   const time = new Date(at);
   return {
     metadata: { namespace: pod.namespace, name: `${pod.name}.${at.toString(16)}` },
-    involvedObject: { kind: "Pod", apiVersion: "v1", namespace: pod.namespace, name: pod.name, uid: pod.uid, fieldPath: `spec.containers{${pod.containerName}}` },
+    involvedObject: {
+      kind: "Pod",
+      apiVersion: "v1",
+      namespace: pod.namespace,
+      name: pod.name,
+      uid: pod.uid,
+      fieldPath: `spec.containers{${pod.containerName}}`,
+    },
     type,
     reason,
     message,

@@ -62,7 +62,11 @@ export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: st
   // The registry contact starts here, as the kubelet's pull does: the same Pulling event.
   ctx.event("Normal", "Pulling", `Pulling image ${q(image)}`);
   const resolved = await resolveWithAttempts(policy, image, stored, ctx);
-  const afterResolve = decideAfterResolve(policy, cache, resolved.ok ? { ok: true, digestUnchanged: resolved.unchanged } : { ok: false, failureClass: resolved.error.failureClass });
+  const afterResolve = decideAfterResolve(
+    policy,
+    cache,
+    resolved.ok ? { ok: true, digestUnchanged: resolved.unchanged } : { ok: false, failureClass: resolved.error.failureClass },
+  );
   if (afterResolve === "useCached") {
     ctx.verification.confirmed(image, ctx.clock.now());
     ctx.event("Normal", "Pulled", `Container image ${q(image)} already present on machine and the registry digest is unchanged`);
@@ -78,7 +82,11 @@ export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: st
     const took = ctx.clock.now() - started;
     await ctx.recordPulled(image, imageRef, ctx.auth);
     ctx.verification.confirmed(image, ctx.clock.now());
-    ctx.event("Normal", "Pulled", `Successfully pulled image ${q(image)} in ${goDuration(took)} (${goDuration(took)} including waiting). Image size: ${pulled.size} bytes.`);
+    ctx.event(
+      "Normal",
+      "Pulled",
+      `Successfully pulled image ${q(image)} in ${goDuration(took)} (${goDuration(took)} including waiting). Image size: ${pulled.size} bytes.`,
+    );
     ctx.backOff.gc(ctx.clock.now());
     return { imageID: ctx.imageIdOf(pulled) };
   } catch (error) {
@@ -105,7 +113,11 @@ async function resolveWithAttempts(policy: ProposedPolicy, image: string, stored
 
 function fallBack(image: string, stored: ImageRecord, error: PullError, ctx: ProposedFlowContext): EnsureResult {
   const imageID = ctx.imageIdOf(stored);
-  ctx.event("Warning", "ImagePullFallback", `Registry check failed (${error.failureClass}): ${error.message}; starting cached image ${q(image)} (${imageID.slice(imageID.indexOf("@") + 1)})`);
+  ctx.event(
+    "Warning",
+    "ImagePullFallback",
+    `Registry check failed (${error.failureClass}): ${error.message}; starting cached image ${q(image)} (${imageID.slice(imageID.indexOf("@") + 1)})`,
+  );
   return { imageID };
 }
 

@@ -122,7 +122,9 @@ export class RegistryAdmin {
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const auth: Record<string, string> = this.requiresAuth ? { authorization: `Basic ${Buffer.from(`${ADMIN_USER}:${this.adminPassword}`).toString("base64")}` } : {};
+    const auth: Record<string, string> = this.requiresAuth
+      ? { authorization: `Basic ${Buffer.from(`${ADMIN_USER}:${this.adminPassword}`).toString("base64")}` }
+      : {};
     return { "user-agent": "pullcheck-admin", ...auth, ...extra };
   }
 
@@ -131,19 +133,30 @@ export class RegistryAdmin {
     if (await this.hasBlob(repo, digest)) return;
     if (bytes.length >= MOUNT_FROM_BYTES && repo !== SEED_REPO) {
       if (!(await this.hasBlob(SEED_REPO, digest))) await this.pushBlob(SEED_REPO, digest, bytes, upload);
-      const mounted = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${SEED_REPO}`, { method: "POST", headers: this.headers() });
+      const mounted = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${SEED_REPO}`, {
+        method: "POST",
+        headers: this.headers(),
+      });
       await mounted.arrayBuffer();
       if (mounted.status === 201) return;
       // 202: the registry opened an ordinary upload instead; fall through and upload.
     }
-    const start = await this.expect(await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: "POST", headers: this.headers() }), 202, `start upload of ${digest}`);
+    const start = await this.expect(
+      await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: "POST", headers: this.headers() }),
+      202,
+      `start upload of ${digest}`,
+    );
     let location = absolute(base, start.headers.get("location")!);
     if (upload === "chunked") {
       const chunk = 8 * 1024 * 1024;
       for (let offset = 0; offset < bytes.length; offset += chunk) {
         const part = bytes.subarray(offset, offset + chunk);
         const patched = await this.expect(
-          await fetch(location, { method: "PATCH", headers: this.headers({ "content-type": "application/octet-stream", "content-range": `${offset}-${offset + part.length - 1}` }), body: asBody(part) }),
+          await fetch(location, {
+            method: "PATCH",
+            headers: this.headers({ "content-type": "application/octet-stream", "content-range": `${offset}-${offset + part.length - 1}` }),
+            body: asBody(part),
+          }),
           202,
           `upload a chunk of ${digest}`,
         );
@@ -161,7 +174,11 @@ export class RegistryAdmin {
 
   private async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<void> {
     await this.expect(
-      await fetch(`${this.registry.url}/v2/${repo}/manifests/${reference}`, { method: "PUT", headers: this.headers({ "content-type": mediaType }), body: asBody(bytes) }),
+      await fetch(`${this.registry.url}/v2/${repo}/manifests/${reference}`, {
+        method: "PUT",
+        headers: this.headers({ "content-type": mediaType }),
+        body: asBody(bytes),
+      }),
       201,
       `put manifest ${repo}:${reference}`,
     );

@@ -83,7 +83,10 @@ export class RegistryContainer implements RegistryServer {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const logs = await this.containerLogs();
-    throw new EnvironmentError(`the registry container did not answer at ${this.url}/v2/ (${last}). Its last output:\n${logs}`, "check the image (make images builds a stand-in) and the output above");
+    throw new EnvironmentError(
+      `the registry container did not answer at ${this.url}/v2/ (${last}). Its last output:\n${logs}`,
+      "check the image (make images builds a stand-in) and the output above",
+    );
   }
 
   private async containerLogs(): Promise<string> {

@@ -23,7 +23,8 @@ export class RegistryProcess implements RegistryServer {
   private users = new Map<string, string>();
 
   constructor(private readonly options: RegistryProcessOptions) {
-    if (!existsSync(options.binary)) throw new EnvironmentError(`the registry binary is missing: ${options.binary}`, "run `make setup` (it installs the pinned registry with go install)");
+    if (!existsSync(options.binary))
+      throw new EnvironmentError(`the registry binary is missing: ${options.binary}`, "run `make setup` (it installs the pinned registry with go install)");
   }
 
   get url(): string {

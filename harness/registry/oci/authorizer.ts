@@ -13,8 +13,7 @@ import { invalidAuthorization, RegistryError } from "./registry-error.js";
 import { fetchToken, type Token } from "./token-fetch.js";
 
 type Handler =
-  | { scheme: "basic"; header: string }
-  | { scheme: "bearer"; realm: string; service: string | undefined; scopes: string[]; tokens: Map<string, CachedToken> };
+  { scheme: "basic"; header: string } | { scheme: "bearer"; realm: string; service: string | undefined; scopes: string[]; tokens: Map<string, CachedToken> };
 
 interface CachedToken {
   token: Promise<Token>;

@@ -101,11 +101,7 @@ function sendOnce(ctx: RequestContext, request: HttpRequest): Promise<HttpRespon
  * Streams a response body, calling `onChunk` for every chunk (and ctx.progress). A connection
  * reset mid-body is Go's `read: connection reset by peer`, any other early end `unexpected EOF`.
  */
-export async function consumeBody(
-  ctx: RequestContext,
-  response: HttpResponse,
-  onChunk: (chunk: Buffer) => void | Promise<void>,
-): Promise<void> {
+export async function consumeBody(ctx: RequestContext, response: HttpResponse, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
   const body = response.body;
   const onAbort = () => body.destroy(new Error("aborted by context"));
   if (ctx.signal.aborted) onAbort();

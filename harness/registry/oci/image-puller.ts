@@ -23,13 +23,7 @@ export interface PulledImage {
 
 const MAX_CONCURRENT_DOWNLOADS = 3;
 
-export async function pullContent(
-  ctx: RequestContext,
-  session: RegistrySession,
-  target: Descriptor,
-  sink: BlobSink,
-  platform: Platform,
-): Promise<PulledImage> {
+export async function pullContent(ctx: RequestContext, session: RegistrySession, target: Descriptor, sink: BlobSink, platform: Platform): Promise<PulledImage> {
   if (target.mediaType === DOCKER_SCHEMA1) {
     throw new RegistryError(`${DOCKER_SCHEMA1} not supported`, "integrity");
   }

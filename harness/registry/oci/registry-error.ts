@@ -57,13 +57,7 @@ export function failureClassOfStatus(status: number): FailureClass {
  * containerd's ErrUnexpectedStatus (core/remotes/errors/errors.go), joined with the registry's
  * decoded error body when there is one (unexpectedResponseErr in core/remotes/docker/errcode.go).
  */
-export function unexpectedStatus(
-  method: string,
-  url: string,
-  status: number,
-  statusText: string,
-  body?: Buffer,
-): RegistryError {
+export function unexpectedStatus(method: string, url: string, status: number, statusText: string, body?: Buffer): RegistryError {
   const head = `unexpected status from ${method} request to ${url}: ${status} ${statusText}`.trimEnd();
   const registryErrors = body && body.length > 0 ? describeRegistryErrors(body) : undefined;
   const message = registryErrors === undefined ? head : `${head}\n${registryErrors}`;

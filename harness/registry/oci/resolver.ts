@@ -20,7 +20,10 @@ export async function resolveReference(
   object: { tag?: string; digest?: string },
 ): Promise<Descriptor> {
   const paths: Array<["manifests" | "blobs", string]> = object.digest
-    ? [["manifests", object.digest], ["blobs", object.digest]]
+    ? [
+        ["manifests", object.digest],
+        ["blobs", object.digest],
+      ]
     : [["manifests", object.tag ?? "latest"]];
   let firstError: RegistryError | undefined;
   let priority = 0;
@@ -36,9 +39,7 @@ export async function resolveReference(
       response = await session.request(ctx, "HEAD", url, headers);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
-      const denied = error.invalidAuthorization
-        ? error.wrap("pull access denied, repository does not exist or may require authorization")
-        : error;
+      const denied = error.invalidAuthorization ? error.wrap("pull access denied, repository does not exist or may require authorization") : error;
       remember(denied, 1);
       continue;
     }

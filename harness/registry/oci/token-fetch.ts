@@ -74,13 +74,7 @@ async function fetchByGet(ctx: RequestContext, request: TokenRequest): Promise<T
   return tokenFrom(body.access_token || body.token, body.expires_in);
 }
 
-async function send(
-  ctx: RequestContext,
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<HttpResponse> {
+async function send(ctx: RequestContext, method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<HttpResponse> {
   let response: HttpResponse;
   try {
     response = await sendRequest(ctx, { method, url, headers, body });

@@ -22,7 +22,7 @@ interface NodeSocketError extends Error {
 
 export function transportError(error: unknown, sockets: SocketAddresses): RegistryError {
   const e = (error instanceof Error ? error : new Error(String(error))) as NodeSocketError;
-  const target = e.address !== undefined ? `${e.address}${e.port !== undefined ? `:${e.port}` : ""}` : sockets.remote ?? "";
+  const target = e.address !== undefined ? `${e.address}${e.port !== undefined ? `:${e.port}` : ""}` : (sockets.remote ?? "");
   const pair = `${sockets.local ?? "?"}->${sockets.remote ?? target}`;
   switch (e.code) {
     case "ECONNREFUSED":

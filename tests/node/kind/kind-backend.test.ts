@@ -13,7 +13,13 @@ describe("kind config", () => {
     const text = renderClusterConfig({ clusterName: "pullcheck-42", nodeImage: "example.test/kubelet-fork:v1.35.0-kep5497", certsDir: "/tmp/run/certs.d" });
     const config = parse(text);
     expect(config).toMatchObject({ kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", name: "pullcheck-42" });
-    expect(config.nodes).toEqual([{ role: "control-plane", image: "example.test/kubelet-fork:v1.35.0-kep5497", extraMounts: [{ hostPath: "/tmp/run/certs.d", containerPath: "/etc/containerd/certs.d", readOnly: true }] }]);
+    expect(config.nodes).toEqual([
+      {
+        role: "control-plane",
+        image: "example.test/kubelet-fork:v1.35.0-kep5497",
+        extraMounts: [{ hostPath: "/tmp/run/certs.d", containerPath: "/etc/containerd/certs.d", readOnly: true }],
+      },
+    ]);
     expect(config.containerdConfigPatches[0]).toContain('[plugins."io.containerd.grpc.v1.cri".registry]');
     expect(config.containerdConfigPatches[0]).toContain('config_path = "/etc/containerd/certs.d"');
     const v3 = renderClusterConfig({ clusterName: "c", nodeImage: "i", certsDir: "/d", containerdConfigTable: "v3" });
@@ -38,7 +44,12 @@ describe("kind objects", () => {
     const pod = podManifest({ name: "probe", image: "registry.pullcheck.test/app", imagePullPolicy: undefined }, "ns1");
     expect(pod.spec!.containers[0]).toEqual({ name: "app", image: "registry.pullcheck.test/app" });
     expect(pod.metadata).toMatchObject({ name: "probe", namespace: "ns1" });
-    const withPolicy = podManifest({ name: "p", image: "registry.pullcheck.test/app:v1", imagePullPolicy: "Always", pullSecret: { name: "alice-secret", username: "alice", password: "pw" } });
+    const withPolicy = podManifest({
+      name: "p",
+      image: "registry.pullcheck.test/app:v1",
+      imagePullPolicy: "Always",
+      pullSecret: { name: "alice-secret", username: "alice", password: "pw" },
+    });
     expect(withPolicy.spec!.containers[0]!.imagePullPolicy).toBe("Always");
     expect(withPolicy.spec!.imagePullSecrets).toEqual([{ name: "alice-secret" }]);
   });
@@ -51,9 +62,42 @@ describe("kind objects", () => {
   });
 
   it("should read a container status as the same state the simulation reports", () => {
-    const waiting: V1Pod = { metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } } }] } };
-    expect(statusObservation(waiting, 5)).toEqual({ kind: "status", at: 5, pod: "probe", state: { phase: "waiting", reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } });
-    const running: V1Pod = { metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "registry.pullcheck.test/app@sha256:ab", ready: true, restartCount: 0, state: { running: { startedAt: new Date(0) } } }] } };
+    const waiting: V1Pod = {
+      metadata: { name: "probe" },
+      status: {
+        containerStatuses: [
+          {
+            name: "app",
+            image: "x",
+            imageID: "",
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } },
+          },
+        ],
+      },
+    };
+    expect(statusObservation(waiting, 5)).toEqual({
+      kind: "status",
+      at: 5,
+      pod: "probe",
+      state: { phase: "waiting", reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' },
+    });
+    const running: V1Pod = {
+      metadata: { name: "probe" },
+      status: {
+        containerStatuses: [
+          {
+            name: "app",
+            image: "x",
+            imageID: "registry.pullcheck.test/app@sha256:ab",
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: new Date(0) } },
+          },
+        ],
+      },
+    };
     expect(statusObservation(running, 6)?.state).toEqual({ phase: "running", reason: "", message: "", imageID: "registry.pullcheck.test/app@sha256:ab" });
     expect(statusObservation({ metadata: { name: "probe" }, status: {} }, 7)).toBeUndefined();
   });

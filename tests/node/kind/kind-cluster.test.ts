@@ -37,12 +37,30 @@ describe("kind backend against a real cluster", () => {
   it("should reproduce outage/not-cached under Always with a real kubelet", { timeout: 15 * 60_000 }, (ctx) => {
     const missing = missingPrerequisite();
     if (missing) return ctx.skip(`no kind cluster can be created here: ${missing}`);
-    const run = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--backend", "kind", "--node-image", NODE_IMAGE, "--scenario", "outage/not-cached", "--policy", "Always", "--output", output], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CI: "true", PULLCHECK_RUN: "" },
-      timeout: 14 * 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, "bin", "pullcheck.mjs"),
+        "run",
+        "scenarios",
+        "--backend",
+        "kind",
+        "--node-image",
+        NODE_IMAGE,
+        "--scenario",
+        "outage/not-cached",
+        "--policy",
+        "Always",
+        "--output",
+        output,
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CI: "true", PULLCHECK_RUN: "" },
+        timeout: 14 * 60_000,
+      },
+    );
     expect(run.status, `${run.stdout}${run.stderr}`.slice(-4000)).toBe(0);
     expect(execFileSync(join(ROOT, ".tools", "bin", "kind"), ["get", "clusters"], { encoding: "utf8" })).not.toMatch(/^pullcheck-/m);
   });

@@ -51,7 +51,10 @@ describe("kind cluster (a recording kind CLI)", () => {
     chmodSync(join(dir, "kind-noop"), 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-reset", nodeImage: "i", workDir: dir, dockerBinary: docker });
     await cluster.resetNode(["registry.pullcheck.test/app:v1"]);
-    const inNode = readFileSync(calls, "utf8").trim().split("\n").map((line) => line.replace("exec pullcheck-reset-control-plane ", ""));
+    const inNode = readFileSync(calls, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.replace("exec pullcheck-reset-control-plane ", ""));
     expect(inNode).toEqual([
       "systemctl stop kubelet",
       "rm -rf /var/lib/kubelet/image_manager",
@@ -68,7 +71,9 @@ describe("kind cluster (a recording kind CLI)", () => {
     writeFileSync(docker, `#!/bin/sh\necho "crictl: image not known" >&2\nexit 1\n`);
     chmodSync(docker, 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-fail", nodeImage: "i", workDir: dir, dockerBinary: docker });
-    await expect(cluster.exec(["crictl", "rmi", "x"])).rejects.toThrow(/`crictl rmi x` failed in the kind node pullcheck-fail-control-plane:\ncrictl: image not known/);
+    await expect(cluster.exec(["crictl", "rmi", "x"])).rejects.toThrow(
+      /`crictl rmi x` failed in the kind node pullcheck-fail-control-plane:\ncrictl: image not known/,
+    );
   });
 
   it("should say how to install kind when the CLI is missing", () => {
@@ -90,7 +95,11 @@ describe("kind node (a recording API server)", () => {
       req.on("end", () => {
         requests.push(`${req.method} ${req.url?.split("?")[0]}${body ? ` ${body}` : ""}`);
         const json = (value: object) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(value));
-        if (req.method === "GET" && req.url!.includes("/pods/")) return json({ metadata: { name: "probe" }, status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: podState }] } });
+        if (req.method === "GET" && req.url!.includes("/pods/"))
+          return json({
+            metadata: { name: "probe" },
+            status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: podState }] },
+          });
         if (req.method === "GET" && req.url!.includes("/events")) return json({ items: events });
         json(body ? JSON.parse(body) : {});
       });
@@ -110,13 +119,23 @@ describe("kind node (a recording API server)", () => {
     const timeline = new Timeline();
     const node = new KindNode(cluster, "ns-1", timeline);
     await node.start();
-    await node.createPod({ name: "probe", image: "registry.pullcheck.test/app:latest", imagePullPolicy: "Always", pullSecret: { name: "alice-secret", username: "alice", password: "pw" } });
+    await node.createPod({
+      name: "probe",
+      image: "registry.pullcheck.test/app:latest",
+      imagePullPolicy: "Always",
+      pullSecret: { name: "alice-secret", username: "alice", password: "pw" },
+    });
     await node.removeImage("registry.pullcheck.test/app:v1");
     await node.restartKubelet();
-    expect(commands).toEqual([["crictl", "rmi", "registry.pullcheck.test/app:v1"], ["systemctl", "restart", "kubelet"]]);
+    expect(commands).toEqual([
+      ["crictl", "rmi", "registry.pullcheck.test/app:v1"],
+      ["systemctl", "restart", "kubelet"],
+    ]);
 
     podState = { waiting: { reason: "ErrImagePull", message: "failed to pull" } };
-    events = [{ metadata: { uid: "e1" }, involvedObject: { kind: "Pod", name: "probe" }, type: "Warning", reason: "Failed", message: "failed to pull", count: 2 }];
+    events = [
+      { metadata: { uid: "e1" }, involvedObject: { kind: "Pod", name: "probe" }, type: "Warning", reason: "Failed", message: "failed to pull", count: 2 },
+    ];
     await node.close();
     await node.deletePod("probe").catch(() => {});
 
@@ -124,7 +143,9 @@ describe("kind node (a recording API server)", () => {
     // The ServiceAccount admission plugin refuses pods until the namespace's default account exists.
     expect(requests[1]).toBe("GET /api/v1/namespaces/ns-1/serviceaccounts/default");
     expect(requests[2]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/secrets .*"type":"kubernetes.io\/dockerconfigjson"/);
-    expect(requests[3]).toMatch(/^POST \/api\/v1\/namespaces\/ns-1\/pods .*"automountServiceAccountToken":false.*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/);
+    expect(requests[3]).toMatch(
+      /^POST \/api\/v1\/namespaces\/ns-1\/pods .*"automountServiceAccountToken":false.*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/,
+    );
     expect(requests).toContain("DELETE /api/v1/namespaces/ns-1");
     const states = timeline.of("status").map((o) => o.state.reason);
     expect(states.at(-1)).toBe("ErrImagePull");

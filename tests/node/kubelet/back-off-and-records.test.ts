@@ -145,7 +145,11 @@ describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", (
     expect(file).toMatch(/^sha256-[0-9a-f]{64}$/);
     expect(readdirSync(join(root, "image_manager", "pulling"))).toEqual([]);
     const record = JSON.parse(readFileSync(join(root, "image_manager", "pulled", file!), "utf8"));
-    expect(record).toMatchObject({ imageRef: "sha256:ref", lastUpdatedTime: "2026-01-01T00:00:00.000Z", credentialMapping: { "docker.io/testing/test": { kubernetesSecrets: [secret] } } });
+    expect(record).toMatchObject({
+      imageRef: "sha256:ref",
+      lastUpdatedTime: "2026-01-01T00:00:00.000Z",
+      credentialMapping: { "docker.io/testing/test": { kubernetesSecrets: [secret] } },
+    });
     const restarted = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
     expect(restarted.mustAttemptImagePull(image, "sha256:ref", [])).toBe(true);
     expect(restarted.mustAttemptImagePull(image, "sha256:ref", [secret])).toBe(false);

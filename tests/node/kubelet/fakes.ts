@@ -67,15 +67,39 @@ export interface Harness {
   manager: ImageManager;
   records: PullRecords;
   events: Array<{ type: string; reason: string; message: string }>;
-  ensure(image: string, policy: "Always" | "IfNotPresent" | "Never", credentials?: PodCredentials[]): Promise<{ calls: string[]; reasons: string[]; outcome: EnsureOutcome }>;
+  ensure(
+    image: string,
+    policy: "Always" | "IfNotPresent" | "Never",
+    credentials?: PodCredentials[],
+  ): Promise<{ calls: string[]; reasons: string[]; outcome: EnsureOutcome }>;
 }
 
-export function harness(options: { qps?: number; burst?: number; serialize?: boolean; policy?: VerificationPolicy; initialMs?: number; maxMs?: number; version?: KubeletVersion } = {}): Harness {
+export function harness(
+  options: {
+    qps?: number;
+    burst?: number;
+    serialize?: boolean;
+    policy?: VerificationPolicy;
+    initialMs?: number;
+    maxMs?: number;
+    version?: KubeletVersion;
+  } = {},
+): Harness {
   const clock = new StepClock(1_000_000);
   const runtime = new FakeRuntime();
   const records = new PullRecords(scratchDir(), options.policy ?? "NeverVerify", [], () => clock.now());
-  const puller = new Puller({ serializeImagePulls: options.serialize ?? true, maxParallelImagePulls: undefined, registryPullQPS: options.qps ?? 0, registryBurst: options.burst ?? 0 }, clock);
-  const manager = new ImageManager(clock, new BackOff(options.initialMs ?? 1_000, options.maxMs ?? 60_000), new Map(), puller, records, behaviourOf(options.version ?? "1.35"));
+  const puller = new Puller(
+    { serializeImagePulls: options.serialize ?? true, maxParallelImagePulls: undefined, registryPullQPS: options.qps ?? 0, registryBurst: options.burst ?? 0 },
+    clock,
+  );
+  const manager = new ImageManager(
+    clock,
+    new BackOff(options.initialMs ?? 1_000, options.maxMs ?? 60_000),
+    new Map(),
+    puller,
+    records,
+    behaviourOf(options.version ?? "1.35"),
+  );
   const events: Harness["events"] = [];
   return {
     clock,
@@ -87,7 +111,14 @@ export function harness(options: { qps?: number; burst?: number; serialize?: boo
       clock.step(1_000);
       runtime.calls = [];
       const before = events.length;
-      const outcome = await manager.ensureImageExists({ podUid: "bar", image, policy, credentials, images: runtime, event: (type, reason, message) => events.push({ type, reason, message }) });
+      const outcome = await manager.ensureImageExists({
+        podUid: "bar",
+        image,
+        policy,
+        credentials,
+        images: runtime,
+        event: (type, reason, message) => events.push({ type, reason, message }),
+      });
       return { calls: runtime.calls, reasons: events.slice(before).map((e) => e.reason), outcome };
     },
   };

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { evalCRIPullErr } from "../../../harness/node/sim/kubelet/image-manager.js";
 import { harness } from "./fakes.js";
 
-const reasonOf = (o: { outcome: { imageRef?: string; error?: { reason: string } } | object }) => ("error" in o.outcome ? (o.outcome as { error: { reason: string } }).error.reason : undefined);
+const reasonOf = (o: { outcome: { imageRef?: string; error?: { reason: string } } | object }) =>
+  "error" in o.outcome ? (o.outcome as { error: { reason: string } }).error.reason : undefined;
 
 describe.each([true, false])("EnsureImageExists (serialized pulls: %s)", (serialize) => {
   it("case 1: image missing, IfNotPresent → pull", async () => {
@@ -24,7 +25,11 @@ describe.each([true, false])("EnsureImageExists (serialized pulls: %s)", (serial
       expect(r.calls).toEqual(["GetImageRef"]);
       expect(r.reasons).toEqual(["Pulled"]);
     }
-    expect(h.events[0]).toEqual({ type: "Normal", reason: "Pulled", message: 'Container image "present_image" already present on machine and can be accessed by the pod' });
+    expect(h.events[0]).toEqual({
+      type: "Normal",
+      reason: "Pulled",
+      message: 'Container image "present_image" already present on machine and can be accessed by the pod',
+    });
   });
 
   it("case 3: image present, Always → pulls without looking first (imagePullPrecheck, 1.32+)", async () => {
@@ -38,7 +43,9 @@ describe.each([true, false])("EnsureImageExists (serialized pulls: %s)", (serial
     const h = harness({ serialize });
     const r = await h.ensure("missing_image", "Never");
     expect(r.calls).toEqual(["GetImageRef"]);
-    expect(h.events).toEqual([{ type: "Warning", reason: "ErrImageNeverPull", message: 'Container image "missing_image" is not present with pull policy of Never' }]);
+    expect(h.events).toEqual([
+      { type: "Warning", reason: "ErrImageNeverPull", message: 'Container image "missing_image" is not present with pull policy of Never' },
+    ]);
     expect(reasonOf(r)).toBe("ErrImageNeverPull");
   });
 
@@ -80,21 +87,30 @@ describe.each([true, false])("EnsureImageExists (serialized pulls: %s)", (serial
   it.each([
     ["FAILED_IMAGE", "invalid reference format: repository name (FAILED_IMAGE) must be lowercase"],
     ["http://url", "invalid reference format"],
-    ["ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "invalid repository name (ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad), cannot specify 64-byte hexadecimal strings"],
+    [
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      "invalid repository name (ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad), cannot specify 64-byte hexadecimal strings",
+    ],
   ])("cases 9-11: invalid name %s → InspectFailed and InvalidImageName, no runtime call", async (image, text) => {
     const h = harness({ serialize });
     const r = await h.ensure(image, "Always");
     expect(r.calls).toEqual([]);
     expect(r.reasons).toEqual(["InspectFailed"]);
     expect(reasonOf(r)).toBe("InvalidImageName");
-    expect(h.events[0]).toEqual({ type: "Warning", reason: "InspectFailed", message: `Failed to apply default image tag ${JSON.stringify(image)}: couldn't parse image name ${JSON.stringify(image)}: ${text}` });
+    expect(h.events[0]).toEqual({
+      type: "Warning",
+      reason: "InspectFailed",
+      message: `Failed to apply default image tag ${JSON.stringify(image)}: couldn't parse image name ${JSON.stringify(image)}: ${text}`,
+    });
   });
 
   it("case 12: SignatureValidationFailed keeps its reason, and the back-off message carries it (1.32+)", async () => {
     const h = harness({ serialize });
     h.runtime.pullError = new Error("SignatureValidationFailed");
     const first = await h.ensure("typo_image", "IfNotPresent");
-    expect(first.outcome).toEqual({ error: { reason: "SignatureValidationFailed", message: "image pull failed for typo_image because the signature validation failed" } });
+    expect(first.outcome).toEqual({
+      error: { reason: "SignatureValidationFailed", message: "image pull failed for typo_image because the signature validation failed" },
+    });
     await h.ensure("typo_image", "IfNotPresent");
     const third = await h.ensure("typo_image", "IfNotPresent");
     expect(third.outcome).toEqual({

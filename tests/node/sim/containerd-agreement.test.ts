@@ -54,7 +54,9 @@ let stores = 0;
 /** `ctr` in this test's namespace (or, for `namespaces …`, outside it); never rejects. */
 function ctr(...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const namespace = args[0] === "namespaces" ? [] : ["-n", NAMESPACE];
-  return new Promise((resolve) => execFile("ctr", ["--address", containerd!.socket, ...namespace, ...args], (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr })));
+  return new Promise((resolve) =>
+    execFile("ctr", ["--address", containerd!.socket, ...namespace, ...args], (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr })),
+  );
 }
 
 /** Both clients pull `reference` under `fault`; returns their texts, normalised. */
@@ -74,7 +76,12 @@ async function pullWithBoth(reference: string, options: { fault?: FaultSpec; use
     const fromContainerd = pulled.ok ? "pulled" : (pulled.stderr.trim().split("\n").at(-1) ?? "");
     await environment.flushRequests();
     const between = environment.requests().length;
-    const service = new CriImageService({ nodeName: "agreement", storeDir: join(work, `store-${stores++}`), hosts: { [REGISTRY_HOST]: endpoint }, clock: new RealClock() });
+    const service = new CriImageService({
+      nodeName: "agreement",
+      storeDir: join(work, `store-${stores++}`),
+      hosts: { [REGISTRY_HOST]: endpoint },
+      clock: new RealClock(),
+    });
     const [username, password] = options.user?.split(":") ?? [];
     let fromSimulation = "pulled";
     try {
@@ -96,7 +103,8 @@ async function pullWithBoth(reference: string, options: { fault?: FaultSpec; use
         .replace(/\(application\/[^)]+\)/g, "(<media type>)");
     await environment.flushRequests();
     const requests = environment.requests();
-    const describe = (r: (typeof requests)[number]) => `${r.method} ${/\/manifests\/sha256:/.test(r.path) ? "manifest by digest" : r.path.includes("/manifests/") ? "manifest by tag" : "blob"} ${r.status}`;
+    const describe = (r: (typeof requests)[number]) =>
+      `${r.method} ${/\/manifests\/sha256:/.test(r.path) ? "manifest by digest" : r.path.includes("/manifests/") ? "manifest by tag" : "blob"} ${r.status}`;
     return {
       containerd: normalise(fromContainerd),
       simulation: normalise(fromSimulation),
@@ -119,7 +127,16 @@ afterAll(async () => {
   if (containerd) {
     await environment?.close();
     // Whatever a failed pull left in the namespace (content, leases), then the namespace itself.
-    for (const [list, remove] of [[["content", "ls", "-q"], ["content", "rm"]], [["leases", "ls", "-q"], ["leases", "rm"]]] as const) {
+    for (const [list, remove] of [
+      [
+        ["content", "ls", "-q"],
+        ["content", "rm"],
+      ],
+      [
+        ["leases", "ls", "-q"],
+        ["leases", "rm"],
+      ],
+    ] as const) {
       const names = (await ctr(...list)).stdout.split("\n").filter(Boolean);
       if (names.length > 0) await ctr(...remove, ...names);
     }
@@ -138,7 +155,16 @@ describe("the simulation's registry client next to containerd's", () => {
   // every version: it writes content through the content service's gRPC proxy
   // (core/content/proxy/content_writer.go adds "commit failed: "); the CRI plugin writes to the
   // local store in-process, as the simulation reports.
-  const cases: { name: string; reference: string; fault?: FaultSpec; user?: string; private?: true; containerd1?: RegExp; viaCtr?: RegExp; sameRequests?: true | "before 2.4" }[] = [
+  const cases: {
+    name: string;
+    reference: string;
+    fault?: FaultSpec;
+    user?: string;
+    private?: true;
+    containerd1?: RegExp;
+    viaCtr?: RegExp;
+    sameRequests?: true | "before 2.4";
+  }[] = [
     { name: "a pull that works", reference: "app:v1", sameRequests: true },
     { name: "a tag that is not there", reference: "app:missing", sameRequests: true },
     { name: "connection refused", reference: "app:v1", fault: { kind: "down" }, sameRequests: true },
@@ -147,14 +173,43 @@ describe("the simulation's registry client next to containerd's", () => {
     // Both re-open the 64 MiB layer with Range requests after every cut, and finish.
     { name: "connections cut after every 1 MiB", reference: "big:latest", fault: { kind: "cut", bytes: 1024 * 1024 } },
     // containerd 1.x: "pulling from host … failed with status code …"; 2.x: "unexpected status from HEAD request to …"
-    { name: "HTTP 500 on everything", reference: "app:v1", fault: { kind: "http", status: 500, on: "all" }, containerd1: /: pulling from host 127\.0\.0\.1:\d+ failed with status code \[manifests v1\]: 500 Internal Server Error$/ },
-    { name: "HTTP 429 on manifests", reference: "app:v1", fault: { kind: "http", status: 429, on: "manifests" }, sameRequests: "before 2.4", containerd1: /failed with status code \[manifests v1\]: 429 Too Many Requests$/ },
-    { name: "blobs altered on the way", reference: "app:v1", fault: { kind: "tamper", on: "blobs" }, viaCtr: /^failed commit on ref "<blob ref>": commit failed: unexpected commit digest sha256:<digest>, expected sha256:<digest>: failed precondition$/ },
+    {
+      name: "HTTP 500 on everything",
+      reference: "app:v1",
+      fault: { kind: "http", status: 500, on: "all" },
+      containerd1: /: pulling from host 127\.0\.0\.1:\d+ failed with status code \[manifests v1\]: 500 Internal Server Error$/,
+    },
+    {
+      name: "HTTP 429 on manifests",
+      reference: "app:v1",
+      fault: { kind: "http", status: 429, on: "manifests" },
+      sameRequests: "before 2.4",
+      containerd1: /failed with status code \[manifests v1\]: 429 Too Many Requests$/,
+    },
+    {
+      name: "blobs altered on the way",
+      reference: "app:v1",
+      fault: { kind: "tamper", on: "blobs" },
+      viaCtr: /^failed commit on ref "<blob ref>": commit failed: unexpected commit digest sha256:<digest>, expected sha256:<digest>: failed precondition$/,
+    },
     // From here on the registry wants credentials (htpasswd, basic auth).
     // containerd 1.x reports the 401 as a status; 2.x as "pull access denied, …" when it had no
     // credentials to offer.
-    { name: "a private registry, no credentials", reference: "app:v1", private: true, sameRequests: true, containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/ },
-    { name: "a private registry, wrong credentials", reference: "app:v1", private: true, user: "alice:wrong", sameRequests: "before 2.4", containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/ },
+    {
+      name: "a private registry, no credentials",
+      reference: "app:v1",
+      private: true,
+      sameRequests: true,
+      containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/,
+    },
+    {
+      name: "a private registry, wrong credentials",
+      reference: "app:v1",
+      private: true,
+      user: "alice:wrong",
+      sameRequests: "before 2.4",
+      containerd1: /failed with status code \[manifests v1\]: 401 Unauthorized$/,
+    },
     { name: "a private registry, the right credentials", reference: "app:v1", private: true, user: "alice:s3cret" },
   ];
 

@@ -95,7 +95,10 @@ function service(clock: Clock = new RealClock(), hosts = { "registry.pullcheck.t
 }
 
 async function pullFailure(s: CriImageService, ref = REF): Promise<PullError> {
-  const error = await s.pullImage(ref, undefined).then(() => undefined, (e: unknown) => e);
+  const error = await s.pullImage(ref, undefined).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PullError);
   return error as PullError;
 }
@@ -137,7 +140,9 @@ describe("CriImageService wire behaviour", () => {
   it("should send a request answered 429 six times (containerd v2.2.0), then fail as rateLimited with containerd's text", async () => {
     mode = "429";
     const e = await pullFailure(service());
-    expect(e.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`);
+    expect(e.message).toBe(
+      `failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`,
+    );
     expect([e.failureClass, e.status, log.length]).toEqual(["rateLimited", 429, 6]);
   });
 
@@ -159,7 +164,9 @@ describe("CriImageService wire behaviour", () => {
     mode = "reset";
     const e = await pullFailure(service());
     expect(e.message).toMatch(
-      new RegExp(`: failed to do request: Head "${url("manifests/latest").replace(/[?.]/g, "\\$&")}": read tcp 127\\.0\\.0\\.1:\\d+->${endpoint}: read: connection reset by peer$`),
+      new RegExp(
+        `: failed to do request: Head "${url("manifests/latest").replace(/[?.]/g, "\\$&")}": read tcp 127\\.0\\.0\\.1:\\d+->${endpoint}: read: connection reset by peer$`,
+      ),
     );
     expect(e.failureClass).toBe("unreachable");
   });
@@ -180,13 +187,17 @@ describe("CriImageService wire behaviour", () => {
     mode = "405 on HEAD, 403 on GET";
     const e = await pullFailure(service());
     expect(log).toEqual(["HEAD /v2/app/manifests/latest", "GET /v2/app/manifests/latest"]);
-    expect(e.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from GET request to ${url("manifests/latest")}: 403 Forbidden`);
+    expect(e.message).toBe(
+      `failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from GET request to ${url("manifests/latest")}: 403 Forbidden`,
+    );
   });
 
   it("should keep NotFound's gRPC prefix for an unknown tag", async () => {
     const e = await pullFailure(service(), "registry.pullcheck.test/app:nope");
     const ref = "registry.pullcheck.test/app:nope";
-    expect(e.message).toBe(`rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`);
+    expect(e.message).toBe(
+      `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+    );
     expect([e.failureClass, e.status]).toEqual(["notFound", 404]);
   });
 
@@ -253,8 +264,15 @@ describe("CriImageService wire behaviour", () => {
     mode = "hang";
     const clock = new VirtualClock({ stallAfterMs: 300 });
     const start = clock.now();
-    const e = await service(clock).resolveDigest(REF, undefined, { timeoutMs: 10_000 }).then(() => undefined, (x: unknown) => x as PullError);
-    expect(e?.message).toBe(`rpc error: code = DeadlineExceeded desc = failed to resolve reference "${REF}": failed to do request: Head "${url("manifests/latest")}": context deadline exceeded`);
+    const e = await service(clock)
+      .resolveDigest(REF, undefined, { timeoutMs: 10_000 })
+      .then(
+        () => undefined,
+        (x: unknown) => x as PullError,
+      );
+    expect(e?.message).toBe(
+      `rpc error: code = DeadlineExceeded desc = failed to resolve reference "${REF}": failed to do request: Head "${url("manifests/latest")}": context deadline exceeded`,
+    );
     expect(e?.failureClass).toBe("timeout");
     expect(clock.now() - start).toBeGreaterThanOrEqual(10_000);
     expect(clock.now() - start).toBeLessThan(60_000);

@@ -28,7 +28,10 @@ function node(clock: Clock = new RealClock()): CriImageService {
 }
 
 async function pullFailure(s: CriImageService, ref = REF, auth?: AuthConfig): Promise<PullError> {
-  const error = await s.pullImage(ref, auth).then(() => undefined, (e: unknown) => e);
+  const error = await s.pullImage(ref, auth).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PullError);
   return error as PullError;
 }
@@ -59,7 +62,10 @@ describe("CriImageService against the registry", () => {
     expect(record).toMatchObject({ id: v1.imageId, repoTags: [REF], repoDigests: [`${HOST}/app@${v1.digest}`] });
     expect(record!.size).toBe(v1.blobs.reduce((sum, b) => sum + b.size, 0));
     const log = env.requests();
-    expect(log.map((r) => `${r.method} ${r.path.replace(/sha256:\w+/, "<d>")}`).slice(0, 2)).toEqual(["HEAD /v2/app/manifests/latest", "GET /v2/app/manifests/<d>"]);
+    expect(log.map((r) => `${r.method} ${r.path.replace(/sha256:\w+/, "<d>")}`).slice(0, 2)).toEqual([
+      "HEAD /v2/app/manifests/latest",
+      "GET /v2/app/manifests/<d>",
+    ]);
     expect(new Set(log.map((r) => `${r.node} ${r.pod}`))).toEqual(new Set([`node-${count} probe`]));
     const other = node();
     expect(await other.pullImage(`${HOST}/app@${v1.digest}`, undefined)).toBe(v1.imageId);
@@ -86,7 +92,12 @@ describe("CriImageService against the registry", () => {
     await s.pullImage(REF, undefined);
     const before = env.requests().length;
     await s.pullImage(REF, undefined);
-    expect(env.requests().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(["HEAD /v2/app/manifests/latest"]);
+    expect(
+      env
+        .requests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual(["HEAD /v2/app/manifests/latest"]);
     expect(await s.resolveDigest(REF, undefined)).toBe(getFixture("v1").digest);
     await env.admin.pushImage("app", "latest", getFixture("v2"));
     expect(await s.resolveDigest(REF, undefined)).toBe(getFixture("v2").digest);
@@ -102,13 +113,17 @@ describe("CriImageService against the registry", () => {
     );
     expect(none.failureClass).toBe("authDenied");
     const wrong = await pullFailure(node(), REF, { username: "alice", password: "wrong" });
-    expect(wrong.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 401 Unauthorized`);
+    expect(wrong.message).toBe(
+      `failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 401 Unauthorized`,
+    );
     expect([wrong.failureClass, wrong.status]).toEqual(["authDenied", 401]);
   });
 
   it("should fail as notFound for an unknown tag, and as unreachable when the registry is down or resets", async () => {
     const missing = await pullFailure(node(), `${HOST}/app:nope`);
-    expect(missing.message).toBe(`rpc error: code = NotFound desc = failed to pull and unpack image "${HOST}/app:nope": failed to resolve reference "${HOST}/app:nope": ${HOST}/app:nope: not found`);
+    expect(missing.message).toBe(
+      `rpc error: code = NotFound desc = failed to pull and unpack image "${HOST}/app:nope": failed to resolve reference "${HOST}/app:nope": ${HOST}/app:nope: not found`,
+    );
     expect(missing.failureClass).toBe("notFound");
     await env.faults.apply({ kind: "down" });
     const down = await pullFailure(node());
@@ -129,7 +144,9 @@ describe("CriImageService against the registry", () => {
     const start = clock.now();
     const realStart = performance.now();
     const e = await pullFailure(node(clock));
-    expect(e.message).toBe(`rpc error: code = Canceled desc = failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": failed to do request: Head "${url("manifests/latest")}": context canceled`);
+    expect(e.message).toBe(
+      `rpc error: code = Canceled desc = failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": failed to do request: Head "${url("manifests/latest")}": context canceled`,
+    );
     expect(e.failureClass).toBe("timeout");
     expect(clock.now() - start).toBeGreaterThanOrEqual(5 * 60_000);
     expect(clock.now() - start).toBeLessThan(6 * 60_000);
@@ -139,7 +156,9 @@ describe("CriImageService against the registry", () => {
   it("should classify 429 as rateLimited and 503 as serverError", async () => {
     await env.faults.apply({ kind: "http", status: 429, on: "manifests" });
     const limited = await pullFailure(node());
-    expect(limited.message).toBe(`failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`);
+    expect(limited.message).toBe(
+      `failed to pull and unpack image "${REF}": failed to resolve reference "${REF}": unexpected status from HEAD request to ${url("manifests/latest")}: 429 Too Many Requests`,
+    );
     expect(limited.failureClass).toBe("rateLimited");
     expect(env.requests().filter((r) => r.status === 429)).toHaveLength(6);
     await env.faults.heal();
@@ -155,7 +174,9 @@ describe("CriImageService against the registry", () => {
     await env.faults.apply({ kind: "tamper", on: "blobs" });
     const s = node();
     const e = await pullFailure(s);
-    expect(e.message).toMatch(/^rpc error: code = FailedPrecondition desc = failed to pull and unpack image ".*": failed commit on ref "(layer|config)-sha256:\w+": unexpected commit digest sha256:\w+, expected sha256:\w+: failed precondition$/);
+    expect(e.message).toMatch(
+      /^rpc error: code = FailedPrecondition desc = failed to pull and unpack image ".*": failed commit on ref "(layer|config)-sha256:\w+": unexpected commit digest sha256:\w+, expected sha256:\w+: failed precondition$/,
+    );
     expect(e.failureClass).toBe("integrity");
     expect(await blobFiles(s)).toEqual([]);
     expect(await s.listImages()).toEqual([]);

@@ -23,7 +23,16 @@ function image(variant: string, arch: string, shared: FixtureBlob): { manifest: 
 
 function plainFixture(variant: string, shared: FixtureBlob): FixtureImage {
   const { manifest, blobs } = image(variant, "amd64", shared);
-  return { variant, digest: sha(manifest), mediaType: "application/vnd.oci.image.manifest.v1+json", manifest, children: [], blobs, imageId: blobs[0]!.digest, description: "test" };
+  return {
+    variant,
+    digest: sha(manifest),
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    manifest,
+    children: [],
+    blobs,
+    imageId: blobs[0]!.digest,
+    description: "test",
+  };
 }
 
 function multiarchFixture(shared: FixtureBlob): FixtureImage {
@@ -31,14 +40,24 @@ function multiarchFixture(shared: FixtureBlob): FixtureImage {
   const index = json({
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.index.v1+json",
-    manifests: children.map((c) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha(c.manifest), size: c.manifest.length, platform: { os: "linux", architecture: c.arch } })),
+    manifests: children.map((c) => ({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: sha(c.manifest),
+      size: c.manifest.length,
+      platform: { os: "linux", architecture: c.arch },
+    })),
   });
   return {
     variant: "multiarch",
     digest: sha(index),
     mediaType: "application/vnd.oci.image.index.v1+json",
     manifest: index,
-    children: children.map((c) => ({ digest: sha(c.manifest), mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: c.manifest, platform: { os: "linux", architecture: c.arch } })),
+    children: children.map((c) => ({
+      digest: sha(c.manifest),
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      bytes: c.manifest,
+      platform: { os: "linux", architecture: c.arch },
+    })),
     blobs: children.flatMap((c) => c.blobs).filter((b, i, all) => all.findIndex((x) => x.digest === b.digest) === i),
     imageId: children[1]!.blobs[0]!.digest,
     description: "test",
@@ -92,7 +111,12 @@ describe("CriImageService store", () => {
     const file = JSON.parse(await readFile(path.join(dir, "images.json"), "utf8"));
     const names = file.images.map((entry: { name: string }) => entry.name);
     expect(names).toEqual(expect.arrayContaining([multi.imageId, `registry.pullcheck.test/multi@${multi.digest}`]));
-    expect(file.images.find((entry: { name: string }) => entry.name === "registry.pullcheck.test/multi:latest")).toMatchObject({ name: "registry.pullcheck.test/multi:latest", target: { digest: multi.digest }, manifestDigest: multi.children[1]!.digest, configDigest: multi.imageId });
+    expect(file.images.find((entry: { name: string }) => entry.name === "registry.pullcheck.test/multi:latest")).toMatchObject({
+      name: "registry.pullcheck.test/multi:latest",
+      target: { digest: multi.digest },
+      manifestDigest: multi.children[1]!.digest,
+      configDigest: multi.imageId,
+    });
   });
 
   it("should keep an image whose tag moved on, under its repo digest only, as containerd's CRI does", async () => {

@@ -34,7 +34,10 @@ export class ContentStore {
   /** Every stored digest. */
   async list(): Promise<string[]> {
     const names = await readdir(path.join(this.dir, "blobs", "sha256")).catch(() => [] as string[]);
-    return names.filter((name) => /^[a-f0-9]{64}$/.test(name)).map((hex) => `sha256:${hex}`).sort();
+    return names
+      .filter((name) => /^[a-f0-9]{64}$/.test(name))
+      .map((hex) => `sha256:${hex}`)
+      .sort();
   }
 
   async delete(digest: string): Promise<void> {

@@ -65,9 +65,7 @@ export class CriImageService implements ImageService {
     const ref = this.normalize(image);
     const lease = new PullLease(this.store);
     try {
-      const pulled = await this.withDeadlines(`pull ${ref}`, options, undefined, (request) =>
-        this.client.pull(ref, auth, lease, request),
-      );
+      const pulled = await this.withDeadlines(`pull ${ref}`, options, undefined, (request) => this.client.pull(ref, auth, lease, request));
       const size = pulled.config.size + pulled.layers.reduce((sum, layer) => sum + layer.size, 0);
       await this.metadata.putNames(referencesOf(ref, pulled.target.digest, pulled.config.digest), {
         target: pulled.target,
@@ -94,9 +92,7 @@ export class CriImageService implements ImageService {
   async resolveDigest(image: string, auth: AuthConfig | undefined, options: ResolveOptions = {}): Promise<string> {
     const ref = this.normalize(image);
     try {
-      const target = await this.withDeadlines(`resolve ${ref}`, options, options.timeoutMs, (request) =>
-        this.client.resolve(ref, auth, request),
-      );
+      const target = await this.withDeadlines(`resolve ${ref}`, options, options.timeoutMs, (request) => this.client.resolve(ref, auth, request));
       return target.digest;
     } catch (error) {
       throw error instanceof RegistryError ? new CriPullError(error, undefined) : error;
@@ -140,12 +136,7 @@ export class CriImageService implements ImageService {
     }
   }
 
-  private async withDeadlines<T>(
-    label: string,
-    options: PullOptions,
-    timeoutMs: number | undefined,
-    run: (request: RequestOptions) => Promise<T>,
-  ): Promise<T> {
+  private async withDeadlines<T>(label: string, options: PullOptions, timeoutMs: number | undefined, run: (request: RequestOptions) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const deadlines = new PullDeadlines(this.options.clock, controller);
     const activity = this.options.clock.beginActivity(`${this.options.nodeName}: ${label}`);

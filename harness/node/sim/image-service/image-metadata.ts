@@ -49,16 +49,20 @@ export class ImageMetadataStore {
   /** Applies `change` to the current list and stores the result. */
   update(change: (images: StoredImage[]) => StoredImage[]): Promise<StoredImage[]> {
     const previous = locks.get(this.file) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(async () => {
-      const images = change(await this.list());
-      const content: MetadataFile = { version: 1, images };
-      await writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
-      return images;
-    });
+    const next = previous
+      .catch(() => {})
+      .then(async () => {
+        const images = change(await this.list());
+        const content: MetadataFile = { version: 1, images };
+        await writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
+        return images;
+      });
     locks.set(this.file, next);
-    void next.finally(() => {
-      if (locks.get(this.file) === next) locks.delete(this.file);
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (locks.get(this.file) === next) locks.delete(this.file);
+      })
+      .catch(() => {});
     return next;
   }
 

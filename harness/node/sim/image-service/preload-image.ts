@@ -24,12 +24,7 @@ export interface PreloadOptions {
  * Stores `fixture` under `name` (e.g. "registry.pullcheck.test/app:latest") in a node's store,
  * given as the node's image service or its store directory; returns the image ID.
  */
-export async function preloadImage(
-  node: CriImageService | string,
-  name: string,
-  fixture: FixtureImage,
-  options: PreloadOptions = {},
-): Promise<string> {
+export async function preloadImage(node: CriImageService | string, name: string, fixture: FixtureImage, options: PreloadOptions = {}): Promise<string> {
   const storeDir = typeof node === "string" ? node : node.store.dir;
   const platform = options.platform ?? (typeof node === "string" ? undefined : node.platform) ?? DEFAULT_PLATFORM;
   const store = new ContentStore(storeDir);

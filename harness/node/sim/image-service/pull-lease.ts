@@ -51,12 +51,7 @@ export class PullLease implements BlobSink {
 }
 
 /** Deletes those of `candidates` that no image name references and no other pull uses. */
-export async function collectGarbage(
-  store: ContentStore,
-  metadata: ImageMetadataStore,
-  candidates: Iterable<string>,
-  except?: PullLease,
-): Promise<void> {
+export async function collectGarbage(store: ContentStore, metadata: ImageMetadataStore, candidates: Iterable<string>, except?: PullLease): Promise<void> {
   const keep = new Set((await metadata.list()).flatMap(blobsOf));
   for (const lease of active.get(store.dir) ?? []) {
     if (lease !== except) for (const digest of lease.used) keep.add(digest);

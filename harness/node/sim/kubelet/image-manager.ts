@@ -67,7 +67,11 @@ export class ImageManager {
           event("Normal", "Pulled", `Container image ${q(image)} already present on machine`);
           return { imageRef: present.id };
         }
-        const mustPull = this.records.mustAttemptImagePull(spec, present.id, input.credentials.map((c) => c.secret));
+        const mustPull = this.records.mustAttemptImagePull(
+          spec,
+          present.id,
+          input.credentials.map((c) => c.secret),
+        );
         if (!mustPull) {
           event("Normal", "Pulled", `Container image ${q(image)} already present on machine and can be accessed by the pod`);
           return { imageRef: present.id };
@@ -98,7 +102,11 @@ export class ImageManager {
       });
       const finished = this.clock.now();
       const size = (await input.images.imageStatus(spec))?.size ?? 0;
-      event("Normal", "Pulled", `Successfully pulled image ${q(image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${size} bytes.`);
+      event(
+        "Normal",
+        "Pulled",
+        `Successfully pulled image ${q(image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${size} bytes.`,
+      );
       this.backOff.gc(finished);
       this.records.recordImagePulled(spec, imageRef, used?.secret);
       return { imageRef };
@@ -115,7 +123,11 @@ export class ImageManager {
 }
 
 /** No credentials: one anonymous pull. Otherwise each in order; the first success wins (kuberuntime_image.go). */
-async function pullWithCredentials(images: ImageService, image: string, credentials: PodCredentials[]): Promise<{ imageRef: string; used: PodCredentials | undefined }> {
+async function pullWithCredentials(
+  images: ImageService,
+  image: string,
+  credentials: PodCredentials[],
+): Promise<{ imageRef: string; used: PodCredentials | undefined }> {
   if (credentials.length === 0) return { imageRef: await images.pullImage(image, undefined), used: undefined };
   const errors: string[] = [];
   for (const credential of credentials) {

@@ -13,8 +13,12 @@ export interface ParsedReference {
 
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*";
 const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?";
-const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`);
-const ANY_CASE = new RegExp(`^((?:${DOMAIN}/)?[a-zA-Z0-9]+(?:(?:[._]|__|[-]*)[a-zA-Z0-9]+)*(?:/[a-zA-Z0-9]+(?:(?:[._]|__|[-]*)[a-zA-Z0-9]+)*)*)(?::[\\w][\\w.-]{0,127})?(?:@.+)?$`);
+const REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
+);
+const ANY_CASE = new RegExp(
+  `^((?:${DOMAIN}/)?[a-zA-Z0-9]+(?:(?:[._]|__|[-]*)[a-zA-Z0-9]+)*(?:/[a-zA-Z0-9]+(?:(?:[._]|__|[-]*)[a-zA-Z0-9]+)*)*)(?::[\\w][\\w.-]{0,127})?(?:@.+)?$`,
+);
 
 /** Parses like distribution/reference's ParseNormalizedNamed; throws with its error texts. */
 export function parseReference(image: string): ParsedReference {
@@ -40,14 +44,19 @@ function parseUncached(image: string): ParsedReference {
     throw new Error("invalid reference format");
   }
   const { domain, remainder } = splitDomain(match[1]!);
-  return Object.freeze({ repository: `${domain}/${domain === "docker.io" && !remainder.includes("/") ? `library/${remainder}` : remainder}`, tag: match[2], digest: match[3] });
+  return Object.freeze({
+    repository: `${domain}/${domain === "docker.io" && !remainder.includes("/") ? `library/${remainder}` : remainder}`,
+    tag: match[2],
+    digest: match[3],
+  });
 }
 
 function splitDomain(name: string): { domain: string; remainder: string } {
   const slash = name.indexOf("/");
   if (slash < 0) return { domain: "docker.io", remainder: name };
   const first = name.slice(0, slash);
-  if (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase()) return { domain: first, remainder: name.slice(slash + 1) };
+  if (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase())
+    return { domain: first, remainder: name.slice(slash + 1) };
   return { domain: "docker.io", remainder: name };
 }
 

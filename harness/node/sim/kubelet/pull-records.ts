@@ -55,7 +55,13 @@ export class PullRecords {
   /** A successful pull; `secret` undefined means anonymous or node credentials: any pod may use it. */
   recordImagePulled(image: string, imageRef: string, secret: SecretCoordinates | undefined): void {
     const file = join(this.pulled, fileName(imageRef));
-    const record = read<PulledRecord>(file) ?? { kind: "ImagePulledRecord", apiVersion: "kubelet.config.k8s.io/v1beta1", lastUpdatedTime: "", imageRef, credentialMapping: {} };
+    const record = read<PulledRecord>(file) ?? {
+      kind: "ImagePulledRecord",
+      apiVersion: "kubelet.config.k8s.io/v1beta1",
+      lastUpdatedTime: "",
+      imageRef,
+      credentialMapping: {},
+    };
     const key = repositoryKey(image);
     const entry = record.credentialMapping[key] ?? {};
     if (!secret) record.credentialMapping[key] = { nodePodsAccessible: true };
@@ -82,7 +88,11 @@ export class PullRecords {
     if (entry.nodePodsAccessible) return false;
     const cached = entry.kubernetesSecrets ?? [];
     for (const secret of podSecrets) {
-      const match = cached.find((c) => (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) || (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name));
+      const match = cached.find(
+        (c) =>
+          (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) ||
+          (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name),
+      );
       if (match) {
         // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
         if (cached.length < 100) {
@@ -122,7 +132,9 @@ export class PullRecords {
 }
 
 export function credentialHash(username: string, password: string): string {
-  return createHash("sha256").update(JSON.stringify({ auths: { username, password } })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ auths: { username, password } }))
+    .digest("hex");
 }
 
 /** The record's credential key: the image without tag or digest, normalized. */
