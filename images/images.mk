@@ -56,7 +56,7 @@ image-gate: images-docker-check node_modules/.package-lock.json
 	  for lib in $$(ldd "$$node_bin" | grep -o '/[^ ]*'); do \
 	    mkdir -p "$$ctx/rootfs$$(dirname $$lib)"; cp -L "$$lib" "$$ctx/rootfs$$lib"; \
 	  done; \
-	  node_modules/.bin/esbuild harness/faults/gate-server.ts --bundle --platform=node --format=esm \
+	  node_modules/.bin/esbuild harness/environment/gate/gate-server.ts --bundle --platform=node --format=esm \
 	    --log-level=warning --outfile="$$ctx/rootfs/gate/gate-server.mjs"; \
 	  echo "docker build -t $(GATE_IMAGE) -f $(IMAGES_SRC)/gate.Dockerfile $$ctx"; \
 	  docker build -q -t $(GATE_IMAGE) -f $(IMAGES_SRC)/gate.Dockerfile \

@@ -1,16 +1,11 @@
 /**
- * Does the pod show the outcome? Pure: reads the timeline, decides, explains.
- *
- * - running: the container's imageID digest is the variant's digest (now);
- * - waiting: the container was waiting with that reason at some moment of the window;
- * - message: a waiting message of the window contains the text;
- * - events: the pod's events contain these reasons in this order (others may come between);
- * - noEvents: none of these reasons appear for the pod;
- * - requests: registry requests for this pod since its run step, by kind.
+ * Does the pod show the outcome? Pure: reads the timeline into what the pod showed, and lets each
+ * outcome field judge it (scenario/outcomes/).
  */
 import type { ContainerState, Observation } from "../observe/observation.js";
 import { requestKind } from "../observe/observation.js";
 import type { Timeline } from "../observe/timeline.js";
+import { judgeOutcome, type PodView } from "../scenario/outcomes/index.js";
 import type { Outcome } from "../scenario/types.js";
 
 /** What an outcome checks (its window, `within` and `stays`, is the waiting loop's). */
@@ -33,47 +28,24 @@ export interface MatchResult {
 }
 
 export function matchOutcome(outcome: OutcomeSpec, context: MatchContext): MatchResult {
-  const { timeline, pod } = context;
-  const reasons: string[] = [];
-  const now = timeline.latestState(pod);
-  const windowStates = statesInWindow(timeline.all(), pod, context.windowStart, context.podStart);
-
-  if (outcome.running !== undefined) {
-    const want = context.digestOf(outcome.running);
-    if (now?.phase !== "running") reasons.push(`not running (${describeState(now)})`);
-    else if (!now.imageID?.endsWith(`@${want}`)) reasons.push(`runs ${now.imageID}, not ${outcome.running} (${want})`);
-  }
-  if (outcome.waiting !== undefined) {
-    const seen = windowStates.some((s) => s.phase !== "running" && s.reason === outcome.waiting);
-    if (!seen) reasons.push(`never waiting with reason ${outcome.waiting} (${describeState(now)})`);
-  }
-  if (outcome.message !== undefined) {
-    const candidates = windowStates.filter((s) => s.phase !== "running" && (outcome.waiting === undefined || s.reason === outcome.waiting));
-    if (!candidates.some((s) => s.message.includes(outcome.message!))) {
-      reasons.push(`no waiting message contains ${JSON.stringify(outcome.message)} (last: ${JSON.stringify(candidates.at(-1)?.message ?? "")})`);
-    }
-  }
-  const events = timeline
-    .of("event", context.podStart)
-    .filter((e) => e.pod === pod)
-    .map((e) => e.reason);
-  if (outcome.events && !isSubsequence(outcome.events, events)) {
-    reasons.push(`events ${JSON.stringify(outcome.events)} not seen in this order (saw ${JSON.stringify(events)})`);
-  }
-  for (const reason of outcome.noEvents ?? []) {
-    if (events.includes(reason)) reasons.push(`event ${reason} appeared`);
-  }
-  if (outcome.requests) {
-    const counts = requestCounts(timeline, pod, context.podStart);
-    for (const [kind, want] of Object.entries(outcome.requests)) {
-      const got = counts[kind as keyof typeof counts];
-      if (got !== want) reasons.push(`${kind} requests: ${got}, expected ${want}`);
-    }
-  }
+  const reasons = judgeOutcome(outcome, podView(context));
   return { holds: reasons.length === 0, reasons };
 }
 
-export function requestCounts(timeline: Timeline, pod: string, from: number) {
+function podView({ timeline, pod, windowStart, podStart, digestOf }: MatchContext): PodView {
+  return {
+    now: timeline.latestState(pod),
+    windowStates: statesInWindow(timeline.all(), pod, windowStart, podStart),
+    eventReasons: timeline
+      .of("event", podStart)
+      .filter((e) => e.pod === pod)
+      .map((e) => e.reason),
+    requests: requestCounts(timeline, pod, podStart),
+    digestOf,
+  };
+}
+
+function requestCounts(timeline: Timeline, pod: string, from: number): PodView["requests"] {
   const counts = { manifestHead: 0, manifestGet: 0, blobGet: 0 };
   for (const request of timeline.of("request", from)) {
     if (request.pod !== pod) continue;
@@ -93,16 +65,4 @@ function statesInWindow(all: readonly Observation[], pod: string, windowStart: n
     else during.push(o.state);
   });
   return before ? [before, ...during] : during;
-}
-
-function isSubsequence(wanted: string[], seen: string[]): boolean {
-  let i = 0;
-  for (const reason of seen) if (reason === wanted[i]) i++;
-  return i === wanted.length;
-}
-
-export function describeState(state: ContainerState | undefined): string {
-  if (!state) return "no such pod";
-  if (state.phase === "running") return `running ${state.imageID ?? ""}`.trim();
-  return `waiting ${state.reason}${state.message ? `: ${state.message}` : ""}`;
 }

@@ -1,5 +1,5 @@
 import type { ContainerState } from "../observe/observation.js";
-import type { InvariantResult } from "./invariant.js";
+import type { InvariantResult } from "./invariants/index.js";
 
 /** How one `expect` step went for one policy. */
 export interface ExpectResult {

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
 import { loadCatalogue } from "../run/catalogue.js";
-import { DEFAULT_PARALLEL, REPO_ROOT, defaultRunConfig } from "../run/run-config.js";
+import { DEFAULT_PARALLEL, defaultRunConfig } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import type { ScenarioRunResult } from "../assert/outcome-result.js";
 import { summarize, type Summary } from "./stats.js";
 import { runPullcheck } from "./run-command.js";
@@ -86,7 +87,7 @@ export async function benchCatalogue(runs: number, sizes: number[], log: (line: 
 }
 
 function readResults(dir: string): ScenarioRunResult[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".json"));
   } catch {

@@ -1,5 +1,5 @@
 /** reports/bench.md: the tables, the targets and whether they were met, and the scaling plot. */
-import { formatBytes } from "../cli/fleet-command.js";
+import { formatBytes } from "../support/size.js";
 import { formatGoDuration } from "../support/duration.js";
 import type { CatalogueBench } from "./catalogue-bench.js";
 import type { ThroughputBench } from "./throughput-bench.js";

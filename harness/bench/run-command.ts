@@ -1,7 +1,7 @@
 /** Runs a pullcheck command in a child process (a clean process per measurement) and times it. */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { REPO_ROOT } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 
 export interface CommandRun {
   code: number | null;

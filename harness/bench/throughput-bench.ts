@@ -13,10 +13,10 @@ import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { startEnvironment } from "../environment/environment.js";
 import { RealClock } from "../support/clock.js";
-import { getFixture } from "../registry/fixtures/catalog.js";
+import { getFixture } from "../fixtures/catalog.js";
 import { CriImageService } from "../node/sim/image-service/cri-image-service.js";
-import { REGISTRY_HOST } from "../node/node-under-test.js";
-import { REPO_ROOT } from "../run/run-config.js";
+import { REGISTRY_HOST } from "../scenario/image-names.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { summarize, type Summary } from "./stats.js";
 import { runCommand } from "./run-command.js";
 

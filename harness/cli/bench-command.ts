@@ -4,7 +4,7 @@ import { cpus, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
-import { REPO_ROOT } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { builtinPolicies } from "../policy/load-policies.js";
 import { benchCatalogue } from "../bench/catalogue-bench.js";
 import { benchThroughput } from "../bench/throughput-bench.js";

@@ -7,7 +7,8 @@ import { builtinPolicies } from "../policy/load-policies.js";
 import { renderPolicyDocs } from "../report/policy-docs.js";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix.js";
 import { EnvironmentError } from "../support/errors.js";
-import { REPO_ROOT, defaultRunConfig } from "../run/run-config.js";
+import { defaultRunConfig } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 
 export async function buildReport(): Promise<number> {
   const resultsDir = defaultRunConfig().resultsDir;

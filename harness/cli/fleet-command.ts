@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
 import { parseDuration, formatGoDuration } from "../support/duration.js";
 import { builtinPolicies, loadPolicyFiles } from "../policy/load-policies.js";
-import { REPO_ROOT } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
+import { formatBytes } from "../support/size.js";
 import { runFleet, type FleetResult } from "../fleet/run-fleet.js";
 
 export const FLEET_USAGE = `usage: pullcheck fleet --nodes N --policy NAME [--policy NAME]… [options]
@@ -117,11 +118,4 @@ export function renderFleetTable(results: FleetResult[]): string {
     ].join(" | "),
   );
   return [header, `|${"---|".repeat(12)}`, ...rows.map((row) => `| ${row} |`)].join("\n");
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }

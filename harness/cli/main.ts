@@ -3,27 +3,19 @@
  * 0 all passed, 1 an outcome differed (or a run broke), 2 bad input.
  */
 import { parseArgs } from "node:util";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
-import { REPO_ROOT, defaultRunConfig, type RunConfig } from "../run/run-config.js";
+import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
 import { buildReport, writePolicyDocs } from "./build-report.js";
 import { fleetCommand } from "./fleet-command.js";
-import { DEFAULT_CONTAINER_IMAGES } from "../environment/container-parts.js";
-import type { KindRunOptions } from "../run/start-kind-world.js";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { DEFAULT_CONTAINER_IMAGES } from "../environment/start-as-containers.js";
+import { DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
+import { BACKENDS } from "../run/backends/index.js";
 import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
 
-/**
- * The node image used when --node-image is not given: Kubernetes 1.35, the release the simulation
- * models, as kind v0.31.0 published it (its default image, pkg/apis/config/defaults/image.go at
- * that tag), pinned by digest. The pinned kind (v0.33.0) defaults to v1.37.0; whether it runs this
- * older image was not checked here (no image can be pulled on the machines this was written on).
- */
-export const DEFAULT_NODE_IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
 
 const USAGE = `usage: pullcheck <command> [options]
 
@@ -39,11 +31,11 @@ commands:
 options (run, list):
   --policy NAME      only this policy (repeatable)
   --policies FILE    extra policy definitions (repeatable)
-  --backend NAME     sim (default) or kind (real kubelets; repeatable: both give one matrix)
+  --backend NAME     ${BACKENDS.map((b) => b.name).join(", ")} (default sim; repeatable: one matrix, a column per backend)
   --node-image IMG   kind node image (default ${DEFAULT_NODE_IMAGE}); a kubelet fork's image works too
   --kind-policies P  comma-separated proposed policies the node image's kubelet knows (default: its
                      label dev.pullcheck.policies)
-  --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*')
+  --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*'; repeatable)
   --retain           keep the environment running afterwards and print where it is
   --parallel N       tests at once, each with its own registry and Toxiproxy (default 4)
   --containers       registry, Toxiproxy and gate as containers (needs a Docker engine; make images)
@@ -96,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: string | undefined; report: boolean } {
+function parseRunOptions(args: string[]): { config: RunConfig; report: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -106,7 +98,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         policy: { type: "string", multiple: true },
         policies: { type: "string", multiple: true },
         backend: { type: "string", multiple: true },
-        scenario: { type: "string" },
+        scenario: { type: "string", multiple: true },
         retain: { type: "boolean" },
         parallel: { type: "string" },
         containers: { type: "boolean" },
@@ -127,7 +119,9 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
   const defaults = defaultRunConfig();
   const backends = values.backend ?? ["sim"];
   for (const backend of backends) {
-    if (backend !== "sim" && backend !== "kind") throw new InputError([{ path: "--backend", message: `unknown backend ${backend}`, hint: "sim or kind" }]);
+    if (!BACKENDS.some((b) => b.name === backend)) {
+      throw new InputError([{ path: "--backend", message: `unknown backend ${backend}`, hint: `backends: ${BACKENDS.map((b) => `${b.name} (${b.description})`).join("; ")}` }]);
+    }
   }
   if (!backends.includes("kind") && (values["node-image"] !== undefined || values["kind-policies"] !== undefined)) {
     throw new InputError([{ path: "--node-image/--kind-policies", message: "these apply to the kind backend only", hint: "add --backend kind" }]);
@@ -163,7 +157,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
         },
       }
     : undefined;
-  const kind = backends.includes("kind") ? kindOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"]) : undefined;
+  const kind = backends.includes("kind") ? kindRunOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"]) : undefined;
   const config: RunConfig = {
     ...defaults,
     // A kind cluster runs one test at a time; so does everything else in a run that has one.
@@ -174,28 +168,28 @@ function parseRunOptions(args: string[]): { config: RunConfig; scenarioGlob: str
     policies: values.policy ?? [],
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),
     backends,
+    scenarioGlobs: values.scenario ?? [],
     retain: values.retain ?? false,
     kubeletVersion: version as RunConfig["kubeletVersion"],
     ...(values.output ? { resultsDir: resolve(values.output, "results"), allureResultsDir: resolve(values.output, "allure-results") } : {}),
   };
-  return { config, scenarioGlob: values.scenario, report: values.report ?? false };
+  return { config, report: values.report ?? false };
 }
 
 async function run(args: string[]): Promise<number> {
-  const { config, scenarioGlob, report } = parseRunOptions(args);
-  const catalogue = loadCatalogue(config);
-  const selected = scenarioGlob ? catalogue.plan.filter((t) => globMatch(scenarioGlob, t.scenario.id)) : catalogue.plan;
-  if (selected.length === 0)
-    throw new InputError([{ path: "--scenario", message: `no planned test matches ${scenarioGlob ?? "the given paths"}`, hint: "see pullcheck list" }]);
-  const code = await runTests({ ...config, ...(scenarioGlob ? { scenarioGlob } : {}) });
+  const { config, report } = parseRunOptions(args);
+  if (loadCatalogue(config).plan.length === 0) {
+    const what = config.scenarioGlobs.length > 0 ? config.scenarioGlobs.join(", ") : "the given paths";
+    throw new InputError([{ path: "--scenario", message: `no planned test matches ${what}`, hint: "see pullcheck list" }]);
+  }
+  const code = await runTests(config);
   if (report) await buildReport();
   return code;
 }
 
 function list(args: string[]): number {
-  const { config, scenarioGlob } = parseRunOptions(args);
-  const { plan } = loadCatalogue(config);
-  for (const test of plan) if (!scenarioGlob || globMatch(scenarioGlob, test.scenario.id)) console.log(test.name);
+  const { config } = parseRunOptions(args);
+  for (const test of loadCatalogue(config).plan) console.log(test.name);
   return 0;
 }
 
@@ -207,34 +201,3 @@ function validate(args: string[]): number {
   return 0;
 }
 
-/** The kind backend's options; fails early (exit 1, with the fix) when kind or Docker is missing. */
-function kindOptions(nodeImage: string, policiesFlag: string | undefined): KindRunOptions {
-  const kindBinary = join(REPO_ROOT, ".tools", "bin", "kind");
-  if (!existsSync(kindBinary))
-    throw new EnvironmentError(`the kind backend needs the kind CLI at ${kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
-  let declared = "";
-  try {
-    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
-    declared = execFileSync("docker", ["image", "inspect", "--format", '{{index .Config.Labels "dev.pullcheck.policies"}}', nodeImage], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    // No engine: kind will say so when it creates the cluster. No local image: kind pulls it.
-  }
-  const list = (policiesFlag ?? (declared === "<no value>" ? "" : declared))
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
-  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies: list };
-}
-
-export function globMatch(glob: string, name: string): boolean {
-  const pattern = glob
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*\*/g, "\u0000")
-    .replace(/\*/g, "[^/]*")
-    .replace(/\?/g, ".")
-    .replace(/\u0000/g, ".*");
-  return new RegExp(`^${pattern}$`).test(name);
-}

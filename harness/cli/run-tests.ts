@@ -1,6 +1,7 @@
 /** Runs the conformance test file in vitest with this run's configuration. */
 import { startVitest } from "vitest/node";
-import { REPO_ROOT, type RunConfig } from "../run/run-config.js";
+import { type RunConfig } from "../run/run-config.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { ProgressReporter } from "./progress-reporter.js";
 
 export const CATALOGUE_TEST_FILE = "tests/conformance/catalogue.test.ts";

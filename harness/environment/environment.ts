@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { EnvironmentError } from "../support/errors.js";
 import { onCleanup } from "../support/cleanup.js";
-import { describeFault, type FaultSpec } from "../faults/fault-spec.js";
-import type { GateLogEntry, GateRules } from "../faults/http-gate.js";
-import { RegistryAdmin } from "../registry/admin/registry-admin.js";
-import type { EnvironmentParts } from "./environment-parts.js";
-import { startProcessParts } from "./process-parts.js";
-import { startContainerParts, type ContainerOptions } from "./container-parts.js";
+import { describeFault, faultEffect, type FaultSpec } from "../scenario/faults/index.js";
+import type { GateLogEntry, GateRules } from "./gate/http-gate.js";
+import { RegistryAdmin } from "./registry/registry-admin.js";
+import type { EnvironmentServices } from "./environment-services.js";
+import { startAsProcesses } from "./start-as-processes.js";
+import { startAsContainers, type ContainerOptions } from "./start-as-containers.js";
 
 export interface EnvironmentOptions {
   /** Folder with the `registry` and `toxiproxy-server` binaries (make setup puts them in .tools/bin). */
@@ -57,15 +57,15 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   const unregisterDir = options.retain ? () => {} : onCleanup(removeDir);
   const storageDir = join(root, "storage");
   mkdirSync(storageDir);
-  let parts: EnvironmentParts;
+  let services: EnvironmentServices;
   try {
-    parts = options.containers ? await startContainerParts(options.containers, root, storageDir) : await startProcessParts(options.toolsDir, root, storageDir);
+    services = options.containers ? await startAsContainers(options.containers, root, storageDir) : await startAsProcesses(options.toolsDir, root, storageDir);
   } catch (error) {
     unregisterDir();
     removeDir();
     throw error;
   }
-  const { gate, toxiproxy, registry } = parts;
+  const { gate, toxiproxy, registry } = services;
   const admin = new RegistryAdmin(registry, storageDir, join(root, "backups"), randomBytes(12).toString("hex"));
   const active: string[] = [];
   let rules: GateRules = { http: [], tamperBlobs: false };
@@ -77,24 +77,20 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   };
   let closed = false;
   const environment: Environment = {
-    endpoint: parts.endpoint,
-    networkEndpoint: parts.networkEndpoint,
+    endpoint: services.endpoint,
+    networkEndpoint: services.networkEndpoint,
     get registryUrl() {
       return registry.url;
     },
     admin,
     faults: {
       async apply(fault) {
-        if (fault.kind === "http") {
-          rules = {
-            ...rules,
-            http: [...rules.http, { status: fault.status, on: fault.on, ...(fault.retryAfterMs !== undefined ? { retryAfterMs: fault.retryAfterMs } : {}) }],
-          };
+        const effect = faultEffect(fault);
+        if (effect.by === "toxiproxy") await toxiproxy.apply(effect);
+        else {
+          rules = "tamper" in effect ? { ...rules, tamperBlobs: true } : { ...rules, http: [...rules.http, { status: effect.status, on: effect.on, ...(effect.retryAfterMs !== undefined ? { retryAfterMs: effect.retryAfterMs } : {}) }] };
           await gate.setRules(rules);
-        } else if (fault.kind === "tamper") {
-          rules = { ...rules, tamperBlobs: true };
-          await gate.setRules(rules);
-        } else await toxiproxy.apply(fault);
+        }
         active.push(describeFault(fault));
       },
       heal,
@@ -115,11 +111,11 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       if (closed) return;
       closed = true;
       if (options.retain) {
-        parts.forget();
-        console.log(`pullcheck: environment retained\n  endpoint (Toxiproxy): ${environment.endpoint}\n  ${parts.whereabouts()}\n  directory: ${root}`);
+        services.forget();
+        console.log(`pullcheck: environment retained\n  endpoint (Toxiproxy): ${environment.endpoint}\n  ${services.whereabouts()}\n  directory: ${root}`);
         return;
       }
-      await parts.stop();
+      await services.stop();
       await admin.settle();
       unregisterDir();
       removeDir();

@@ -3,7 +3,7 @@
  * `cachedVariant`) in its image store; the registry's tag now points at the new release
  * (`latestVariant`); when the outage heals, every node starts a pod with `app:latest` at once.
  */
-import type { Scenario } from "../scenario/types.js";
+import type { Scenario } from "../scenario/scenario.js";
 
 export const FLEET_REPO = "app";
 export const FLEET_TAG = "latest";

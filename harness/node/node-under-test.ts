@@ -3,28 +3,7 @@
  * Backends report what happens (container states, events) onto the run's Timeline.
  */
 import type { Clock } from "../support/clock.js";
-import type { Scenario } from "../scenario/types.js";
-
-/** The registry host every pod spec names; backends map it to the environment's endpoint. */
-export const REGISTRY_HOST = "registry.pullcheck.test";
-
-/** The scenario's `node.preloaded` names as full references, with the fixture variant each names. */
-export function preloadedImages(scenario: Scenario): { reference: string; variant: string }[] {
-  return scenario.node.preloaded.flatMap((name) => {
-    const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
-    return image ? [{ reference: `${REGISTRY_HOST}/${image.repo}:${image.tag}`, variant: image.variant }] : [];
-  });
-}
-
-export interface PodRequest {
-  name: string;
-  /** The image exactly as it goes into the pod spec. */
-  image: string;
-  /** Empty means the API server's defaulting applies. */
-  imagePullPolicy: string | undefined;
-  /** Contents of the pod's image pull secret (registry host → credentials), if it has one. */
-  pullSecret?: { name: string; username: string; password: string };
-}
+import type { PodRequest } from "../scenario/steps/index.js";
 
 export interface NodeUnderTest {
   readonly backend: string;

@@ -8,27 +8,14 @@ import { fileURLToPath } from "node:url";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { parseDuration } from "../support/duration.js";
 import { InputError, type InputProblem } from "../support/errors.js";
+import { POLICY_FIELDS } from "./policy-fields.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./failure-class.js";
 import { UPSTREAM_DEFINITIONS, isUpstreamPolicy, type Contact, type FallbackAction, type PolicyDefinition, type ProposedPolicy } from "./policy-definition.js";
 
 export const BUILTIN_POLICY_DIR = fileURLToPath(new URL("../policies/", import.meta.url));
 
-const FIELDS = [
-  "apiVersion",
-  "kind",
-  "name",
-  "source",
-  "description",
-  "contact",
-  "check",
-  "fallback",
-  "onResolveError",
-  "attempts",
-  "resolveTimeout",
-  "requireVerifiedCredentials",
-  "maxAge",
-] as const;
-const REQUIRED = ["name", "contact", "check", "fallback"] as const;
+const FIELDS = POLICY_FIELDS.map((f) => f.name);
+const REQUIRED = POLICY_FIELDS.filter((f) => f.required).map((f) => f.name);
 
 /** The order DESIGN.md lists the built-in candidates in; reports follow it. */
 const BUILTIN_ORDER = ["PullWithFallback", "IfNewerNotPresent", "IfNewerNotPresentPrototype", "SafeFallback", "IfNotPresentOrStale"];
@@ -114,7 +101,7 @@ function toPolicy(raw: unknown, file: string, report: Report): ProposedPolicy | 
   }
   const fields = raw as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (!(FIELDS as readonly string[]).includes(key)) report(key, `unknown field "${key}"`, `known fields: ${FIELDS.join(", ")}`);
+    if (!FIELDS.includes(key)) report(key, `unknown field "${key}"`, `known fields: ${FIELDS.join(", ")}`);
   }
   for (const key of REQUIRED) if (fields[key] === undefined) report(key, `missing required field "${key}"`, "see docs/policies.md for the schema");
   if (fields.apiVersion !== undefined && fields.apiVersion !== "pullcheck/v1alpha1")

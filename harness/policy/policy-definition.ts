@@ -1,6 +1,7 @@
 /**
  * A pull policy as data (DESIGN.md, "Policy model"). The upstream three are run by the
- * kubelet's own flow; every other policy is a data definition run by the same image manager.
+ * kubelet's own flow; every other policy is a data definition, run by the simulated kubelet's
+ * proposed-policy flow (node/sim/proposed-policy-flow.ts) beside its image manager.
  */
 import type { FailureClass } from "./failure-class.js";
 

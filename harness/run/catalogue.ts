@@ -1,23 +1,20 @@
 /**
  * Everything a run needs to know before it starts: the policies (built-in, plus user files), the
- * scenarios (validated against those policies and the fixture variants), and the plan.
+ * scenarios (validated against those policies and the fixture variants), and the plan: every
+ * chosen scenario × policy × backend.
  * Bad input fails here, as one InputError, before anything is started.
  */
 import { InputError } from "../support/errors.js";
+import { globMatch } from "../support/glob.js";
+import { BACKENDS, backendNamed } from "./backends/index.js";
 import { builtinPolicies, loadPolicyFiles } from "../policy/load-policies.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { FIXTURE_VARIANTS } from "../registry/fixtures/catalog.js";
+import { FIXTURE_VARIANTS } from "../fixtures/catalog.js";
 import { loadScenarioFiles } from "../scenario/load.js";
-import type { Scenario } from "../scenario/types.js";
+import type { Scenario } from "../scenario/scenario.js";
 import type { RunConfig } from "./run-config.js";
+import type { PlannedTest } from "./planned-test.js";
 
-export interface PlannedTest {
-  /** The vitest test name: filterable with -t. */
-  name: string;
-  scenario: Scenario;
-  policy: PolicyDefinition;
-  backend: string;
-}
 
 export interface Catalogue {
   policies: PolicyDefinition[];
@@ -44,9 +41,13 @@ export function loadCatalogue(config: RunConfig): Catalogue {
     scenariosRoot: config.scenariosRoot,
   });
   if (problems.length > 0) throw new InputError(problems);
+  for (const name of config.backends) {
+    if (!backendNamed(name)) throw new InputError([{ path: "--backend", message: `unknown backend ${name}`, hint: `backends: ${BACKENDS.map((b) => b.name).join(", ")}` }]);
+  }
   const selected = config.policies.length > 0 ? policies.filter((p) => config.policies.includes(p.name)) : policies;
   const plan: PlannedTest[] = [];
-  for (const scenario of scenarios) {
+  const chosen = (id: string) => config.scenarioGlobs.length === 0 || config.scenarioGlobs.some((glob) => globMatch(glob, id));
+  for (const scenario of scenarios.filter((s) => chosen(s.id))) {
     for (const policy of selected) {
       if (scenario.policies && !scenario.policies.includes(policy.name)) continue;
       for (const backend of config.backends) {

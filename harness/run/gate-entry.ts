@@ -1,4 +1,4 @@
-import type { GateLogEntry } from "../faults/http-gate.js";
+import type { GateLogEntry } from "../environment/gate/http-gate.js";
 import type { Observation } from "../observe/observation.js";
 
 /** One line of the gate's access log as a timeline observation, stamped when the runner saw it. */

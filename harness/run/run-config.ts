@@ -3,9 +3,10 @@
  * vitest process; a plain `vitest run` gets the defaults: the whole catalogue on the simulation).
  */
 import { resolve } from "node:path";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { InputError } from "../support/errors.js";
-import type { ContainerOptions } from "../environment/container-parts.js";
-import type { KindRunOptions } from "./start-kind-world.js";
+import type { ContainerOptions } from "../environment/start-as-containers.js";
+import type { KindRunOptions } from "./backends/kind-options.js";
 
 export interface RunConfig {
   /** Scenario files or folders. */
@@ -16,11 +17,12 @@ export interface RunConfig {
   policies: string[];
   /** Extra policy definition files. */
   policyFiles: string[];
+  /** Backend names (run/backends): one column each in the matrix. */
   backends: string[];
   /** Kubelet release the simulation reproduces. */
   kubeletVersion: "1.35" | "1.34" | "1.31";
-  /** Only scenarios whose name matches this glob. */
-  scenarioGlob?: string;
+  /** Only scenarios whose name matches one of these globs (none: every scenario). */
+  scenarioGlobs: string[];
   /** Keep the environment running after the run and print where it is. */
   retain: boolean;
   /** Registry, Toxiproxy and gate as containers (container mode); process mode when absent. */
@@ -38,8 +40,6 @@ export interface RunConfig {
 /** Most tests wait on real time (stalls, bandwidth limits), so more tests than cores fit at once. */
 export const DEFAULT_PARALLEL = 4;
 
-export const REPO_ROOT = resolve(new URL("../..", import.meta.url).pathname);
-
 export function defaultRunConfig(): RunConfig {
   return {
     scenarioPaths: [resolve(REPO_ROOT, "scenarios")],
@@ -47,6 +47,7 @@ export function defaultRunConfig(): RunConfig {
     policies: [],
     policyFiles: [],
     backends: ["sim"],
+    scenarioGlobs: [],
     kubeletVersion: "1.35",
     retain: false,
     parallel: DEFAULT_PARALLEL,

@@ -7,8 +7,9 @@ import type { Observation } from "../observe/observation.js";
 import type { Timeline } from "../observe/timeline.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import type { NodeUnderTest } from "../node/node-under-test.js";
-import type { FixtureImage } from "../registry/fixtures/types.js";
-import type { Scenario } from "../scenario/types.js";
+import type { FixtureImage } from "../fixtures/types.js";
+import type { Scenario } from "../scenario/scenario.js";
+import type { FaultSpec } from "../scenario/faults/index.js";
 
 export interface NodeOptions {
   clock: Clock;
@@ -38,7 +39,7 @@ export interface RunEnvironment {
     revoke(user: string): Promise<void>;
   };
   faults: {
-    apply(fault: import("../faults/fault-spec.js").FaultSpec): Promise<void>;
+    apply(fault: FaultSpec): Promise<void>;
     heal(): Promise<void>;
   };
 }
@@ -56,4 +57,11 @@ export interface RunWorld {
   newClock(): Clock;
   createNode(options: NodeOptions): Promise<NodeUnderTest>;
   toRequestObservation(entry: unknown, now: number): Extract<Observation, { kind: "request" }>;
+}
+
+/** A world as a backend starts it: what tests use, plus how the run stops it and what it can report. */
+export interface StartedRunWorld extends RunWorld {
+  /** Where a real node's logs can be saved for a failed test's report (kind: `kind export logs`). */
+  exportLogs?(target: string): Promise<void>;
+  close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * gate) that one test at a time resets and uses; worlds start on demand, up to `size`, and are
  * closed together after the run.
  */
-import type { StartedRunWorld } from "./start-run-world.js";
+import type { StartedRunWorld } from "./run-world.js";
 
 export interface WorldPool {
   /** Runs `use` with a world no other test holds meanwhile. */

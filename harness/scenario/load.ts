@@ -8,8 +8,10 @@ import { LineCounter, parseDocument } from "yaml";
 import type { InputProblem } from "../support/errors.js";
 import { Checker, describe } from "./checker.js";
 import { parseRegistryImages } from "./parse-images.js";
-import { parseStep, type StepState } from "./parse-step.js";
-import type { NodeConfig, Scenario, Step, ValidationContext } from "./types.js";
+import { parseStep, type Step, type StepState } from "./steps/index.js";
+import type { NodeConfig } from "./types.js";
+import type { ValidationContext } from "./scenario.js";
+import type { Scenario } from "./scenario.js";
 
 const TOP = ["apiVersion", "kind", "metadata", "spec"] as const;
 const METADATA = ["name", "title", "description", "source", "tags"] as const;

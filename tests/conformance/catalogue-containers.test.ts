@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONTAINER_IMAGES, PULLCHECK_LABEL } from "../../harness/environment/container-parts.js";
+import { DEFAULT_CONTAINER_IMAGES, PULLCHECK_LABEL } from "../../harness/environment/start-as-containers.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const output = mkdtempSync(join(tmpdir(), "pullcheck-containers-test-"));
@@ -45,6 +45,7 @@ describe("container mode", () => {
       timeout: 19 * 60_000,
     });
     const tail = `${run.stdout}${run.stderr}`
+      // eslint-disable-next-line no-control-regex -- strips terminal colours from vitest's output
       .replace(/\x1b\[[0-9;]*m/g, "")
       .split("\n")
       .slice(-60)

@@ -6,10 +6,10 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEnvironment, type Environment } from "../../harness/environment/environment.js";
-import { getFixture } from "../../harness/registry/fixtures/catalog.js";
-import { SEED_REPO } from "../../harness/registry/admin/registry-admin.js";
+import { getFixture } from "../../harness/fixtures/catalog.js";
+import { SEED_REPO } from "../../harness/environment/registry/registry-admin.js";
 import { EnvironmentError } from "../../harness/support/errors.js";
-import { REPO_ROOT } from "../../harness/run/run-config.js";
+import { REPO_ROOT } from "../../harness/support/repo-root.js";
 import { join } from "node:path";
 
 const TOOLS = join(REPO_ROOT, ".tools", "bin");

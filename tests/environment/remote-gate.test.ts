@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateServer } from "../../harness/faults/gate-server.js";
-import { RemoteGate } from "../../harness/faults/remote-gate.js";
+import { startGateServer } from "../../harness/environment/gate/gate-server.js";
+import { RemoteGate } from "../../harness/environment/gate/remote-gate.js";
 import { freePort } from "../../harness/support/free-port.js";
 
 describe("remote gate", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../harness/run/run-config.js";
+import { REPO_ROOT } from "../../harness/support/repo-root.js";
 
 function children(pid: number): number[] {
   const out = spawnSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).stdout;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../../harness/fleet/run-fleet.js";
 import { builtinPolicies } from "../../harness/policy/load-policies.js";
-import { REPO_ROOT } from "../../harness/run/run-config.js";
+import { REPO_ROOT } from "../../harness/support/repo-root.js";
 import { renderFleetTable } from "../../harness/cli/fleet-command.js";
 
 const policies = new Map(builtinPolicies().map((p) => [p.name, p]));

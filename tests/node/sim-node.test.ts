@@ -6,9 +6,9 @@ import { startEnvironment, type Environment } from "../../harness/environment/en
 import { createSimNode } from "../../harness/node/sim/sim-node.js";
 import { Timeline } from "../../harness/observe/timeline.js";
 import { builtinPolicies } from "../../harness/policy/load-policies.js";
-import { getFixture } from "../../harness/registry/fixtures/catalog.js";
-import { REPO_ROOT } from "../../harness/run/run-config.js";
-import type { Scenario } from "../../harness/scenario/types.js";
+import { getFixture } from "../../harness/fixtures/catalog.js";
+import { REPO_ROOT } from "../../harness/support/repo-root.js";
+import type { Scenario } from "../../harness/scenario/scenario.js";
 import { VirtualClock } from "../../harness/support/clock.js";
 
 const scenario: Scenario = { file: "inline", id: "inline", registry: { users: {}, images: [] }, node: { preloaded: [], config: {} }, steps: [] };

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { FAT_LAYER_BYTES, FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../../harness/registry/fixtures/catalog.js";
-import { entrypointElf } from "../../harness/registry/fixtures/entrypoint-elf.js";
-import { sha256 } from "../../harness/registry/fixtures/image-builder.js";
+import { FAT_LAYER_BYTES, FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../../harness/fixtures/catalog.js";
+import { entrypointElf } from "../../harness/fixtures/entrypoint-elf.js";
+import { sha256 } from "../../harness/fixtures/image-builder.js";
 
 // Pinned: the same bytes on every machine. A change here changes every scenario's digests.
 const PINNED: Record<string, string> = {

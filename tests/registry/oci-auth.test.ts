@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseAuthChallenges } from "../../harness/registry/oci/auth-challenge.js";
-import { RegistryClient } from "../../harness/registry/oci/registry-client.js";
-import { RegistryError } from "../../harness/registry/oci/registry-error.js";
+import { parseAuthChallenges } from "../../harness/node/sim/registry-client/auth-challenge.js";
+import { RegistryClient } from "../../harness/node/sim/registry-client/registry-client.js";
+import { RegistryError } from "../../harness/node/sim/registry-client/registry-error.js";
 import { RealClock } from "../../harness/support/clock.js";
 
 describe("parseAuthChallenges", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podImage, splitRepoTag, storeName } from "../../harness/run/image-names.js";
+import { podImage, splitRepoTag, storeName } from "../../harness/scenario/image-names.js";
 
 const digestOf = (variant: string) => `sha256:${variant.padEnd(64, "0")}`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createWorldPool } from "../../harness/run/world-pool.js";
-import type { StartedRunWorld } from "../../harness/run/start-run-world.js";
+import type { StartedRunWorld } from "../../harness/run/run-world.js";
 
 function fakeWorlds() {
   const started: string[] = [];

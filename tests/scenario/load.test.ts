@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenarioFiles } from "../../harness/scenario/load.js";
-import type { ValidationContext } from "../../harness/scenario/types.js";
+import type { ValidationContext } from "../../harness/scenario/scenario.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "scenarios");
 const context: ValidationContext = {

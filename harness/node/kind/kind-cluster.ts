@@ -11,7 +11,7 @@ import { onCleanup } from "../../support/cleanup.js";
 import { retryUntil } from "../../support/retry-until.js";
 import { renderClusterConfig, renderHostsToml } from "./kind-config.js";
 import { registryImageIds } from "./kind-objects.js";
-import { REGISTRY_HOST } from "../node-under-test.js";
+import { REGISTRY_HOST } from "../../scenario/image-names.js";
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../run/run-config.js";
+import { REPO_ROOT } from "../../support/repo-root.js";
 
 export const KIND_CONFIG_DIR = join(REPO_ROOT, "kind-config");
 

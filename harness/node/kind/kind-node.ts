@@ -12,7 +12,8 @@ import { RealClock, type Clock } from "../../support/clock.js";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { retryUntil } from "../../support/retry-until.js";
 import type { Timeline } from "../../observe/timeline.js";
-import type { NodeUnderTest, PodRequest } from "../node-under-test.js";
+import type { NodeUnderTest } from "../node-under-test.js";
+import type { PodRequest } from "../../scenario/steps/index.js";
 import type { KindCluster } from "./kind-cluster.js";
 import { EventReader, podManifest, pullSecretManifest, statusObservation } from "./kind-objects.js";
 

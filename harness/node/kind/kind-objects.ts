@@ -6,7 +6,8 @@
 import type { CoreV1Event, V1Pod, V1Secret } from "@kubernetes/client-node";
 import type { Observation } from "../../observe/observation.js";
 import { stateOf } from "../../observe/container-state-of.js";
-import { REGISTRY_HOST, type PodRequest } from "../node-under-test.js";
+import { type PodRequest } from "../../scenario/steps/index.js";
+import { REGISTRY_HOST } from "../../scenario/image-names.js";
 
 export const KIND_NAMESPACE = "pullcheck";
 

@@ -5,7 +5,7 @@
  */
 import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
-import type { SimPod } from "./kubelet-parts.js";
+import type { SimPod } from "./kubelet/kubelet.js";
 
 export function podEvent(pod: SimPod, nodeName: string, type: "Normal" | "Warning", reason: string, message: string, at: number): CoreV1Event {
   const time = new Date(at);

@@ -9,11 +9,11 @@ import type { ContainerState } from "../../observe/observation.js";
 
 export const WORKER_RESYNC_MS = 10_000;
 
-export type EnsureResult = { imageID: string } | { error: { reason: string; message: string } };
+export type SyncResult = { imageID: string } | { error: { reason: string; message: string } };
 
 export interface PodWorkerHooks {
   /** One start attempt: ensure the image (pull, fallback, back-off …) and say how it went. */
-  syncOnce: (signal: AbortSignal, onProgress: () => void) => Promise<EnsureResult>;
+  syncOnce: (signal: AbortSignal, onProgress: () => void) => Promise<SyncResult>;
   /** The container's state changed. */
   onState: (state: ContainerState) => void;
   /** A sync threw (a bug or an infrastructure failure, not a pull failure). */
@@ -60,7 +60,7 @@ export class PodWorker {
     const signal = this.abort.signal;
     while (!signal.aborted && this.state.phase !== "running") {
       const activity = this.clock.beginActivity("pod sync");
-      let result: EnsureResult;
+      let result: SyncResult;
       try {
         result = await this.hooks.syncOnce(signal, () => activity.progress());
       } catch (error) {

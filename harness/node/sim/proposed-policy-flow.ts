@@ -10,7 +10,7 @@ import { formatGoDuration as goDuration } from "../../support/duration.js";
 import { decideAfterPullFailure, decideAfterResolve, decideContact, type CacheState } from "../../policy/decide.js";
 import type { ProposedPolicy } from "../../policy/policy-definition.js";
 import { PullError, type AuthConfig, type ImageRecord, type ImageService } from "./cri.js";
-import type { EnsureResult } from "./pod-worker.js";
+import type { SyncResult } from "./pod-worker.js";
 import type { VerificationLog } from "./verification-log.js";
 
 export interface ProposedFlowContext {
@@ -35,7 +35,7 @@ export interface ProposedFlowContext {
 }
 
 /** `image` is the defaulted image string (":latest" applied); `backOffKey` is <pod UID>_<raw image>. */
-export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: string, backOffKey: string, ctx: ProposedFlowContext): Promise<EnsureResult> {
+export async function ensureWithProposedPolicy(policy: ProposedPolicy, image: string, backOffKey: string, ctx: ProposedFlowContext): Promise<SyncResult> {
   const stored = await ctx.images.imageStatus(image);
   const cache: CacheState = {
     present: stored !== null,
@@ -111,7 +111,7 @@ async function resolveWithAttempts(policy: ProposedPolicy, image: string, stored
   return { ok: false, error: last! };
 }
 
-function fallBack(image: string, stored: ImageRecord, error: PullError, ctx: ProposedFlowContext): EnsureResult {
+function fallBack(image: string, stored: ImageRecord, error: PullError, ctx: ProposedFlowContext): SyncResult {
   const imageID = ctx.imageIdOf(stored);
   ctx.event(
     "Warning",
@@ -121,7 +121,7 @@ function fallBack(image: string, stored: ImageRecord, error: PullError, ctx: Pro
   return { imageID };
 }
 
-function fail(image: string, backOffKey: string, error: PullError, ctx: ProposedFlowContext): EnsureResult {
+function fail(image: string, backOffKey: string, error: PullError, ctx: ProposedFlowContext): SyncResult {
   ctx.event("Warning", "Failed", `Failed to pull image ${q(image)}: ${error.message}`);
   ctx.backOff.next(backOffKey, ctx.clock.now());
   ctx.previousErrors.set(backOffKey, `ErrImagePull: ${error.message}`);

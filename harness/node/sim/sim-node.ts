@@ -9,14 +9,17 @@ import type { Clock } from "../../support/clock.js";
 import { errorMessage } from "../../support/errors.js";
 import type { Timeline } from "../../observe/timeline.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
-import type { FixtureImage } from "../../registry/fixtures/types.js";
-import type { Scenario } from "../../scenario/types.js";
-import { REGISTRY_HOST, preloadedImages, type NodeUnderTest, type PodRequest } from "../node-under-test.js";
+import type { FixtureImage } from "../../fixtures/types.js";
+import type { Scenario } from "../../scenario/scenario.js";
+import { type NodeUnderTest } from "../node-under-test.js";
+import { type PodRequest } from "../../scenario/steps/index.js";
+import { preloadedImages } from "../../scenario/image-names.js";
+import { REGISTRY_HOST } from "../../scenario/image-names.js";
 import type { AuthConfig, ImageRecord, ImageService } from "./cri.js";
 import { CriImageService } from "./image-service/cri-image-service.js";
 import { preloadImage } from "./image-service/preload-image.js";
-import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet-parts.js";
-import { PodWorker, type EnsureResult } from "./pod-worker.js";
+import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet/kubelet.js";
+import { PodWorker, type SyncResult } from "./pod-worker.js";
 import { ensureWithProposedPolicy } from "./proposed-policy-flow.js";
 import { VerificationLog } from "./verification-log.js";
 import { containerStatus, podEvent } from "./kubernetes-objects.js";
@@ -172,11 +175,11 @@ export class SimNode implements NodeUnderTest {
     });
   }
 
-  private async sync(pod: SimPod, policyName: string, signal: AbortSignal, onProgress: () => void): Promise<EnsureResult> {
+  private async sync(pod: SimPod, policyName: string, signal: AbortSignal, onProgress: () => void): Promise<SyncResult> {
     const images = withProgress(this.images, pod, signal, onProgress);
     const policy = this.options.policies.get(policyName);
     const defaulted = this.kubelet.applyDefaultImageTag(pod);
-    let result: EnsureResult;
+    let result: SyncResult;
     if ("error" in defaulted) result = defaulted;
     else if (policy?.kind === "proposed") {
       const auth = this.kubelet.credentialsFor(pod);

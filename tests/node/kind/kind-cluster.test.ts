@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_NODE_IMAGE } from "../../../harness/cli/main.js";
+import { DEFAULT_NODE_IMAGE } from "../../../harness/run/backends/kind.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const NODE_IMAGE = process.env.KIND_NODE_IMAGE ?? DEFAULT_NODE_IMAGE;

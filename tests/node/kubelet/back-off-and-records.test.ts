@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scratchDir } from "./fakes.js";
 import { BackOff } from "../../../harness/node/sim/kubelet/back-off.js";
-import { defaultPullPolicy } from "../../../harness/node/sim/kubelet/image-reference.js";
+import { defaultPullPolicy } from "../../../harness/node/sim/kubelet/pod-image-defaults.js";
 import { PullRecords, credentialHash, type SecretCoordinates, type VerificationPolicy } from "../../../harness/node/sim/kubelet/pull-records.js";
 import { validatePullerConfig } from "../../../harness/node/sim/kubelet/pullers.js";
 

@@ -17,11 +17,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEnvironment, type Environment } from "../../../harness/environment/environment.js";
-import type { FaultSpec } from "../../../harness/faults/fault-spec.js";
+import type { FaultSpec } from "../../../harness/scenario/faults/index.js";
 import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
-import { REGISTRY_HOST } from "../../../harness/node/node-under-test.js";
-import { getFixture } from "../../../harness/registry/fixtures/catalog.js";
-import { REPO_ROOT } from "../../../harness/run/run-config.js";
+import { REGISTRY_HOST } from "../../../harness/scenario/image-names.js";
+import { getFixture } from "../../../harness/fixtures/catalog.js";
+import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 import { RealClock } from "../../../harness/support/clock.js";
 
 const SOCKETS = ["/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"];

@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { BlobWriter } from "../../../registry/oci/blob-fetcher.js";
-import { DIGEST_PATTERN } from "../../../registry/oci/descriptor.js";
+import type { BlobWriter } from "../registry-client/blob-fetcher.js";
+import { DIGEST_PATTERN } from "../registry-client/descriptor.js";
 
 export class ContentStore {
   /** digest → file fingerprint at its last successful verification. */

@@ -8,7 +8,7 @@
  * older-kubelet model put the Unknown prefix back.
  */
 import { PullError } from "../cri.js";
-import type { ErrdefsKind, RegistryError } from "../../../registry/oci/registry-error.js";
+import type { ErrdefsKind, RegistryError } from "../registry-client/registry-error.js";
 
 export type GrpcCode = "Unknown" | "NotFound" | "FailedPrecondition" | "Canceled" | "DeadlineExceeded";
 

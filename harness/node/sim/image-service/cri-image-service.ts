@@ -6,10 +6,10 @@
  */
 import type { AuthConfig, ImageRecord, ImageService, PullOptions, ResolveOptions } from "../cri.js";
 import type { Clock } from "../../../support/clock.js";
-import type { Platform } from "../../../registry/oci/descriptor.js";
-import { InvalidReferenceError, formatReference, parseImageReference } from "../../../registry/oci/image-reference.js";
-import { RegistryClient, type RequestOptions } from "../../../registry/oci/registry-client.js";
-import { RegistryError } from "../../../registry/oci/registry-error.js";
+import type { Platform } from "../registry-client/descriptor.js";
+import { InvalidReferenceError, formatReference, parseImageReference } from "../registry-client/image-reference.js";
+import { RegistryClient, type RequestOptions } from "../registry-client/registry-client.js";
+import { RegistryError } from "../registry-client/registry-error.js";
 import { ContentStore } from "./content-store.js";
 import { CriPullError } from "./cri-error.js";
 import { blobsOf, ImageMetadataStore } from "./image-metadata.js";

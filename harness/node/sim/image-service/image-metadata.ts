@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Descriptor } from "../../../registry/oci/descriptor.js";
+import type { Descriptor } from "../registry-client/descriptor.js";
 import { writeFileAtomic } from "./content-store.js";
 
 export interface StoredImage {

@@ -6,8 +6,8 @@
  * tag names are its repoTags, digest names its repoDigests.
  */
 import type { ImageRecord } from "../cri.js";
-import { formatReference, parseImageReference, repositoryName } from "../../../registry/oci/image-reference.js";
-import { DIGEST_PATTERN } from "../../../registry/oci/descriptor.js";
+import { formatReference, parseImageReference, repositoryName } from "../registry-client/image-reference.js";
+import { DIGEST_PATTERN } from "../registry-client/descriptor.js";
 import type { StoredImage } from "./image-metadata.js";
 
 export function toImageRecords(images: StoredImage[]): ImageRecord[] {

@@ -4,11 +4,11 @@
  * the top manifest or index, the platform manifest, its config and layers; every blob is
  * checked against its digest.
  */
-import type { FixtureImage } from "../../../registry/fixtures/types.js";
-import { DEFAULT_PLATFORM, type Descriptor, type Platform } from "../../../registry/oci/descriptor.js";
-import { formatReference, parseImageReference } from "../../../registry/oci/image-reference.js";
-import { parseIndex, parseManifest, selectPlatform } from "../../../registry/oci/manifest.js";
-import { isIndexType } from "../../../registry/oci/media-types.js";
+import type { FixtureImage } from "../../../fixtures/types.js";
+import { DEFAULT_PLATFORM, type Descriptor, type Platform } from "../registry-client/descriptor.js";
+import { formatReference, parseImageReference } from "../registry-client/image-reference.js";
+import { parseIndex, parseManifest, selectPlatform } from "../registry-client/manifest.js";
+import { isIndexType } from "../registry-client/media-types.js";
 import { ContentStore } from "./content-store.js";
 import type { CriImageService } from "./cri-image-service.js";
 import { ImageMetadataStore } from "./image-metadata.js";

@@ -7,7 +7,7 @@
  * On expiry the pull's AbortController aborts with a ContextDone reason.
  */
 import type { Clock } from "../../../support/clock.js";
-import { ContextDone } from "../../../registry/oci/request-context.js";
+import { ContextDone } from "../registry-client/request-context.js";
 
 export const IMAGE_PULL_PROGRESS_TIMEOUT_MS = 5 * 60_000;
 

@@ -3,7 +3,7 @@
  * (after a failed pull, or removeImage) never deletes a blob that an unfinished pull on the same
  * store has found or written, nor one that a stored image name references.
  */
-import type { BlobSink, BlobWriter } from "../../../registry/oci/blob-fetcher.js";
+import type { BlobSink, BlobWriter } from "../registry-client/blob-fetcher.js";
 import type { ContentStore } from "./content-store.js";
 import { blobsOf, type ImageMetadataStore } from "./image-metadata.js";
 

@@ -9,7 +9,7 @@ import type { Clock } from "../../../support/clock.js";
 import { formatGoDuration } from "../../../support/duration.js";
 import type { AuthConfig, ImageService } from "../cri.js";
 import type { BackOff } from "./back-off.js";
-import { applyDefaultImageTag } from "./image-reference.js";
+import { applyDefaultImageTag } from "./pod-image-defaults.js";
 import type { Puller } from "./pullers.js";
 import { behaviourOf, type VersionBehaviour } from "./kubelet-version.js";
 import type { PullRecords, SecretCoordinates } from "./pull-records.js";

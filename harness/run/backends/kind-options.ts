@@ -1,0 +1,8 @@
+/** What a kind run is given at the edge (the CLI): which node image, which cluster, which proposed policies its kubelet knows. */
+export interface KindRunOptions {
+  nodeImage: string;
+  clusterName: string;
+  /** Proposed policies the node image's kubelet knows (its label dev.pullcheck.policies, or --kind-policies). */
+  supportedPolicies: string[];
+  containerdConfigTable?: "v2" | "v3";
+}

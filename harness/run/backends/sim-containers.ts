@@ -1,0 +1,16 @@
+/**
+ * The simulated kubelet with its environment as containers on a Docker network, as a kind node
+ * would reach it. Run beside `sim` (`--backend sim --backend sim-containers`), the matrix shows
+ * whether the environment's mode changes any outcome.
+ */
+import { DEFAULT_CONTAINER_IMAGES } from "../../environment/start-as-containers.js";
+import type { Backend } from "./backend.js";
+import { startSimWorld } from "./sim.js";
+
+export const simContainers: Backend = {
+  name: "sim-containers",
+  description: "the simulated kubelet, with registry, Toxiproxy and gate as containers (needs Docker and make images)",
+  concurrency: (config) => config.parallel,
+  cannotRun: () => undefined,
+  start: (policies, config) => startSimWorld(policies, config, config.containers ?? { images: DEFAULT_CONTAINER_IMAGES }),
+};

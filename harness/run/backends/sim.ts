@@ -1,0 +1,60 @@
+/**
+ * The simulated kubelet (node/sim) on a virtual clock. Each world has its own environment
+ * (registry, Toxiproxy, gate: processes, or containers with --containers) and a folder for its
+ * nodes' image stores and pull records; every test gets a new node.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { startEnvironment } from "../../environment/environment.js";
+import type { ContainerOptions } from "../../environment/start-as-containers.js";
+import { VirtualClock } from "../../support/clock.js";
+import { REPO_ROOT } from "../../support/repo-root.js";
+import { getFixture } from "../../fixtures/catalog.js";
+import type { PolicyDefinition } from "../../policy/policy-definition.js";
+import { createSimNode } from "../../node/sim/sim-node.js";
+import type { RunConfig } from "../run-config.js";
+import type { NodeOptions, StartedRunWorld } from "../run-world.js";
+import { fixtureWorld } from "../fixture-world.js";
+import type { Backend } from "./backend.js";
+
+/** Containers answer more slowly than local processes, most of all with four tests at once: a request must go quiet for longer before the clock treats it as hanging. */
+const CONTAINER_STALL_AFTER_MS = 3_000;
+
+export const sim: Backend = {
+  name: "sim",
+  description: "the simulated kubelet, on a virtual clock (default)",
+  concurrency: (config) => config.parallel,
+  cannotRun: () => undefined,
+  start: (policies, config) => startSimWorld(policies, config, config.containers),
+};
+
+export async function startSimWorld(policies: PolicyDefinition[], config: RunConfig, containers: ContainerOptions | undefined): Promise<StartedRunWorld> {
+  const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain, ...(containers ? { containers } : {}) });
+  const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
+  let nodeCount = 0;
+  return {
+    ...fixtureWorld(policies),
+    environment,
+    newClock: () => new VirtualClock(containers ? { stallAfterMs: CONTAINER_STALL_AFTER_MS } : {}),
+    async createNode(options: NodeOptions) {
+      nodeCount++;
+      return await createSimNode({
+        ...options,
+        nodeName: `node-${nodeCount}`,
+        nodeDir: join(nodesRoot, `node-${nodeCount}`),
+        endpoint: environment.endpoint,
+        fixture: (variant) => getFixture(variant),
+        kubeletVersion: config.kubeletVersion,
+        requestLogCaughtUp: () => environment.flushRequests(),
+      });
+    },
+    async close() {
+      try {
+        await environment.close();
+      } finally {
+        rmSync(nodesRoot, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { formatSize, parseSize } from "../../support/size.js";
+import { describe } from "../checker.js";
+import type { FaultKind } from "./fault-kind.js";
+
+export interface CutFault {
+  kind: "cut";
+  /** The connection is closed after this many bytes from the registry. */
+  bytes: number;
+}
+
+export const cut: FaultKind<CutFault> = {
+  kind: "cut",
+  form: "mapping",
+  doc: { syntax: "`{cut: 1MiB}`", nodeSees: "connection closed after that many bytes from the registry", madeBy: "Toxiproxy `limit_data`" },
+  parse({ value, path, check }) {
+    const bytes = typeof value === "string" ? parseSize(value) : typeof value === "number" ? value : undefined;
+    if (!bytes) {
+      check.problem(path, `cut must be a size such as 1MiB, not ${describe(value)}`, "units: B, KiB, MiB, GiB");
+      return undefined;
+    }
+    return { kind: "cut", bytes };
+  },
+  describe: (fault) => `cut ${formatSize(fault.bytes)}`,
+  effect: (fault) => ({ by: "toxiproxy", toxic: { type: "limit_data", stream: "downstream", attributes: { bytes: fault.bytes } } }),
+};

@@ -1,0 +1,45 @@
+/**
+ * Scenario image names are relative to the scenario's registry: `app:latest` becomes
+ * `registry.pullcheck.test/app:latest` in the pod spec, `app@v1` becomes
+ * `registry.pullcheck.test/app@sha256:<digest of v1>`. A name that already starts with a host
+ * (or is not a name at all, e.g. `http://url`) goes into the pod spec as written.
+ */
+import type { Scenario } from "./scenario.js";
+
+/** The registry host every pod spec names; backends map it to the environment's endpoint. */
+export const REGISTRY_HOST = "registry.pullcheck.test";
+
+const VARIANT_REF = /^([^@]+)@([A-Za-z0-9][A-Za-z0-9._-]*)$/;
+
+export function podImage(raw: string, digestOf: (variant: string) => string): string {
+  const variantRef = VARIANT_REF.exec(raw);
+  const name = variantRef && !variantRef[2]!.startsWith("sha256") ? `${variantRef[1]}@${digestOf(variantRef[2]!)}` : raw;
+  return hasHost(name) ? name : `${REGISTRY_HOST}/${name}`;
+}
+
+/** `repo:tag` for registry operations and the node store, with the registry host. */
+export function storeName(repoAndTag: string): string {
+  return hasHost(repoAndTag) ? repoAndTag : `${REGISTRY_HOST}/${repoAndTag}`;
+}
+
+function hasHost(name: string): boolean {
+  if (name.includes("://")) return true;
+  const slash = name.indexOf("/");
+  if (slash < 0) return false;
+  const first = name.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+
+export function splitRepoTag(repoAndTag: string): { repo: string; tag: string } {
+  const colon = repoAndTag.lastIndexOf(":");
+  if (colon <= 0 || repoAndTag.slice(colon).includes("/")) return { repo: repoAndTag, tag: "latest" };
+  return { repo: repoAndTag.slice(0, colon), tag: repoAndTag.slice(colon + 1) };
+}
+
+/** The scenario's `node.preloaded` names as full references, with the fixture variant each names. */
+export function preloadedImages(scenario: Scenario): { reference: string; variant: string }[] {
+  return scenario.node.preloaded.flatMap((name) => {
+    const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
+    return image ? [{ reference: `${REGISTRY_HOST}/${image.repo}:${image.tag}`, variant: image.variant }] : [];
+  });
+}

@@ -1,0 +1,25 @@
+/** The validated scenario (pullcheck/v1alpha1) the runner consumes. */
+import type { Step } from "./steps/index.js";
+import type { NodeConfig, RegistryImage } from "./types.js";
+
+export interface Scenario {
+  /** Absolute path of the file. */
+  file: string;
+  /** metadata.name, or the path under the scenarios root without .yaml. */
+  id: string;
+  title?: string;
+  description?: string;
+  source?: string;
+  tags?: string[];
+  /** Only these policies, when given. */
+  policies?: string[];
+  registry: { users: Record<string, string>; images: RegistryImage[] };
+  node: { preloaded: string[]; config: NodeConfig };
+  steps: Step[];
+}
+
+export interface ValidationContext {
+  knownPolicies: string[];
+  knownVariants: string[];
+  scenariosRoot?: string;
+}

@@ -1,0 +1,18 @@
+import { storeName } from "../image-names.js";
+import type { StepKind } from "./step-kind.js";
+
+export interface GcStep {
+  kind: "gc";
+  image: string;
+}
+
+export const gc: StepKind<GcStep> = {
+  kind: "gc",
+  doc: { syntax: '`gc: "repo:tag"`', meaning: "remove the image from the node's store (image garbage collection)" },
+  parse({ body, path, check }) {
+    const image = check.string(body, path, "gc");
+    return image ? { kind: "gc", image } : undefined;
+  },
+  describe: (step) => `gc ${step.image}`,
+  perform: (step, context) => context.node.removeImage(storeName(step.image)),
+};
