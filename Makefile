@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck conformance report docs bench bench-tools clean
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean
 
 setup: node_modules/.package-lock.json tools
 
@@ -36,13 +36,22 @@ $(TOOLS)/kind:
 # The two catalogues run on their own, after the other tests: they are the heaviest files, and
 # the simulation judges hanging connections by real time (docs/simulation.md, "Time").
 CATALOGUES := tests/conformance/catalogue.test.ts tests/conformance/catalogue-containers.test.ts
-test: typecheck
+test: typecheck lint
 	npx vitest run $(addprefix --exclude ,$(CATALOGUES))
 	npx vitest run tests/conformance/catalogue.test.ts
 	npx vitest run tests/conformance/catalogue-containers.test.ts
 
 typecheck:
 	npx tsc -p .
+
+# Formatting (Prettier) and lint rules (ESLint, type-aware: a switch over a kind must name every case).
+lint:
+	npx prettier --check --log-level warn .
+	npx eslint --max-warnings 0 .
+
+format:
+	npx prettier --write --log-level warn .
+	npx eslint --fix .
 
 # The main job: the whole catalogue under every policy, then the HTML report and the matrix.
 conformance:

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { ScenarioRunResult } from "../assert/outcome-result.js";
 import { builtinPolicies } from "../policy/load-policies.js";
 import { renderPolicyDocs } from "../report/policy-docs.js";
+import { refreshScenarioFormatDocs } from "../report/scenario-format-docs.js";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix.js";
 import { EnvironmentError } from "../support/errors.js";
 import { defaultRunConfig } from "../run/run-config.js";
@@ -36,11 +37,13 @@ export async function buildReport(): Promise<number> {
   return 0;
 }
 
-/** docs/policies.md from the built-in policies and whatever results the last run left. */
-export function writePolicyDocs(): number {
+/** docs/policies.md from the built-in policies and whatever results the last run left; the generated tables of docs/scenario-format.md. */
+export function writeDocs(): number {
   const results = readResults(defaultRunConfig().resultsDir);
   writeFileSync(join(REPO_ROOT, "docs", "policies.md"), renderPolicyDocs(builtinPolicies(), results));
-  console.log(`wrote docs/policies.md (${results.length} catalogue results)`);
+  const format = join(REPO_ROOT, "docs", "scenario-format.md");
+  writeFileSync(format, refreshScenarioFormatDocs(readFileSync(format, "utf8")));
+  console.log(`wrote docs/policies.md (${results.length} catalogue results) and the tables of docs/scenario-format.md`);
   return 0;
 }
 

@@ -8,14 +8,13 @@ import { EnvironmentError, InputError, errorMessage } from "../support/errors.js
 import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { runTests } from "./run-tests.js";
-import { buildReport, writePolicyDocs } from "./build-report.js";
+import { buildReport, writeDocs } from "./build-report.js";
 import { fleetCommand } from "./fleet-command.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../environment/start-as-containers.js";
 import { DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
 import { BACKENDS } from "../run/backends/index.js";
 import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
-
 
 const USAGE = `usage: pullcheck <command> [options]
 
@@ -24,7 +23,7 @@ commands:
   list [PATH…]       list the planned tests (scenario × policy × backend)
   validate PATH…     check scenario files only; exit 2 on any error
   report             build the HTML report and reports/matrix.md from the last run
-  docs               regenerate docs/policies.md from the policies and the last run's results
+  docs               regenerate docs/policies.md (policies, last run) and the tables of docs/scenario-format.md
   fleet              a restart storm of N simulated nodes: registry load per policy (fleet --help)
   bench              measure suite time, pull throughput and fleets into reports/bench.* (bench --help)
 
@@ -59,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       case "report":
         return await buildReport();
       case "docs":
-        return writePolicyDocs();
+        return writeDocs();
       case "fleet":
         return await fleetCommand(rest);
       case "bench":
@@ -120,7 +119,9 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
   const backends = values.backend ?? ["sim"];
   for (const backend of backends) {
     if (!BACKENDS.some((b) => b.name === backend)) {
-      throw new InputError([{ path: "--backend", message: `unknown backend ${backend}`, hint: `backends: ${BACKENDS.map((b) => `${b.name} (${b.description})`).join("; ")}` }]);
+      throw new InputError([
+        { path: "--backend", message: `unknown backend ${backend}`, hint: `backends: ${BACKENDS.map((b) => `${b.name} (${b.description})`).join("; ")}` },
+      ]);
     }
   }
   if (!backends.includes("kind") && (values["node-image"] !== undefined || values["kind-policies"] !== undefined)) {
@@ -200,4 +201,3 @@ function validate(args: string[]): number {
   console.log(`${scenarios.length} scenario file${scenarios.length === 1 ? "" : "s"} valid`);
   return 0;
 }
-

@@ -88,7 +88,16 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
         const effect = faultEffect(fault);
         if (effect.by === "toxiproxy") await toxiproxy.apply(effect);
         else {
-          rules = "tamper" in effect ? { ...rules, tamperBlobs: true } : { ...rules, http: [...rules.http, { status: effect.status, on: effect.on, ...(effect.retryAfterMs !== undefined ? { retryAfterMs: effect.retryAfterMs } : {}) }] };
+          rules =
+            "tamper" in effect
+              ? { ...rules, tamperBlobs: true }
+              : {
+                  ...rules,
+                  http: [
+                    ...rules.http,
+                    { status: effect.status, on: effect.on, ...(effect.retryAfterMs !== undefined ? { retryAfterMs: effect.retryAfterMs } : {}) },
+                  ],
+                };
           await gate.setRules(rules);
         }
         active.push(describeFault(fault));

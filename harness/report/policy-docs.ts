@@ -81,7 +81,7 @@ function invariantTable(policies: ProposedPolicy[]): string {
     const notFound = p.fallback.notFound === "UseCached" ? "falls back (starts a withdrawn tag)" : "fails";
     return `| ${p.name} | ${cells.join(" | ")} | ${notFound} |`;
   });
-  const header = `| candidate | ${judged.map((i) => `${i.id} ${i.title.split(":")[0]}`).join(" | ")} | tag deleted (notFound) |`;
+  const header = `| candidate | ${judged.map((i) => i.id).join(" | ")} | tag deleted (notFound) |`;
   return [header, `|---|${"---|".repeat(judged.length)}---|`, ...rows].join("\n");
 }
 
@@ -89,7 +89,9 @@ function observedTable(policies: PolicyDefinition[], results: ScenarioRunResult[
   const rows = policies.map((policy) => {
     const mine = results.filter((r) => r.policy === policy.name);
     const count = (id: string, verdict: string) => mine.filter((r) => r.invariants.some((i) => i.id === id && i.verdict === verdict)).length;
-    const passed = mine.filter((r) => !r.brokenBy && r.expects.every((e) => e.verdict === "passed") && r.invariants.every((i) => i.verdict !== "violated")).length;
+    const passed = mine.filter(
+      (r) => !r.brokenBy && r.expects.every((e) => e.verdict === "passed") && r.invariants.every((i) => i.verdict !== "violated"),
+    ).length;
     const cells = INVARIANTS.map(({ id }) => {
       const violated = count(id, "violated");
       const expected = count(id, "expectedViolation");

@@ -15,7 +15,6 @@ import type { Scenario } from "../scenario/scenario.js";
 import type { RunConfig } from "./run-config.js";
 import type { PlannedTest } from "./planned-test.js";
 
-
 export interface Catalogue {
   policies: PolicyDefinition[];
   scenarios: Scenario[];
@@ -42,7 +41,8 @@ export function loadCatalogue(config: RunConfig): Catalogue {
   });
   if (problems.length > 0) throw new InputError(problems);
   for (const name of config.backends) {
-    if (!backendNamed(name)) throw new InputError([{ path: "--backend", message: `unknown backend ${name}`, hint: `backends: ${BACKENDS.map((b) => b.name).join(", ")}` }]);
+    if (!backendNamed(name))
+      throw new InputError([{ path: "--backend", message: `unknown backend ${name}`, hint: `backends: ${BACKENDS.map((b) => b.name).join(", ")}` }]);
   }
   const selected = config.policies.length > 0 ? policies.filter((p) => config.policies.includes(p.name)) : policies;
   const plan: PlannedTest[] = [];

@@ -31,7 +31,10 @@ export interface JudgeOptions {
 
 const DEFAULT_WINDOW_MS = 5 * 60_000;
 
-export async function judgeExpectation({ stepIndex, pod, podStart, outcome }: Expectation, { world, clock, timeline, refresh }: JudgeOptions): Promise<ExpectResult> {
+export async function judgeExpectation(
+  { stepIndex, pod, podStart, outcome }: Expectation,
+  { world, clock, timeline, refresh }: JudgeOptions,
+): Promise<ExpectResult> {
   const windowStart = timeline.length;
   // A gate in a container reports over a stream: have everything it answered so far.
   await world.environment.flushRequests();

@@ -43,7 +43,12 @@ export function createStepContext({ policy, world, node, clock, timeline, regist
     node: {
       async createPod(pod) {
         const secret = pod.pullSecret ? { user: pod.pullSecret.username, password: pod.pullSecret.password } : undefined;
-        record.pods.push({ name: pod.name, policy: world.effectivePolicy(pod.image, pod.imagePullPolicy), ...(secret ? { secret } : {}), runIndex: timeline.length });
+        record.pods.push({
+          name: pod.name,
+          policy: world.effectivePolicy(pod.image, pod.imagePullPolicy),
+          ...(secret ? { secret } : {}),
+          runIndex: timeline.length,
+        });
         await node.createPod(pod);
       },
       deletePod: (name) => node.deletePod(name),
@@ -65,7 +70,10 @@ export function createStepContext({ policy, world, node, clock, timeline, regist
     note: (text) => note("note", text),
     async expect(pod, outcome) {
       const podStart = record.pods.findLast((p) => p.name === pod)!.runIndex;
-      const result = await judgeExpectation({ stepIndex: record.stepIndex, pod, podStart, outcome }, { world, clock, timeline, refresh: () => requests.refresh(clock.now()) });
+      const result = await judgeExpectation(
+        { stepIndex: record.stepIndex, pod, podStart, outcome },
+        { world, clock, timeline, refresh: () => requests.refresh(clock.now()) },
+      );
       record.expects.push(result);
     },
   };

@@ -4,7 +4,6 @@
  * `registry.pullcheck.test/app@sha256:<digest of v1>`. A name that already starts with a host
  * (or is not a name at all, e.g. `http://url`) goes into the pod spec as written.
  */
-import type { Scenario } from "./scenario.js";
 
 /** The registry host every pod spec names; backends map it to the environment's endpoint. */
 export const REGISTRY_HOST = "registry.pullcheck.test";
@@ -34,12 +33,4 @@ export function splitRepoTag(repoAndTag: string): { repo: string; tag: string } 
   const colon = repoAndTag.lastIndexOf(":");
   if (colon <= 0 || repoAndTag.slice(colon).includes("/")) return { repo: repoAndTag, tag: "latest" };
   return { repo: repoAndTag.slice(0, colon), tag: repoAndTag.slice(colon + 1) };
-}
-
-/** The scenario's `node.preloaded` names as full references, with the fixture variant each names. */
-export function preloadedImages(scenario: Scenario): { reference: string; variant: string }[] {
-  return scenario.node.preloaded.flatMap((name) => {
-    const image = scenario.registry.images.find((i) => `${i.repo}:${i.tag}` === name || i.repo === name);
-    return image ? [{ reference: `${REGISTRY_HOST}/${image.repo}:${image.tag}`, variant: image.variant }] : [];
-  });
 }

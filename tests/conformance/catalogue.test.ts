@@ -29,7 +29,8 @@ describe.concurrent("conformance", () => {
       await attachRun(outcome.result, outcome.timeline.all(), outcome.start);
       const verdict = cellVerdict(outcome.result);
       if (verdict === "failed") ctx.expect.fail(explainFailure(outcome));
-      if (verdict === "unspecified") ctx.skip(`no expected outcome for ${test.policy.name}: it ${outcome.result.expects.at(-1)?.actual ?? "ran"} (see the matrix)`);
+      if (verdict === "unspecified")
+        ctx.skip(`no expected outcome for ${test.policy.name}: it ${outcome.result.expects.at(-1)?.actual ?? "ran"} (see the matrix)`);
     });
   }
 });

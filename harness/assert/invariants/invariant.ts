@@ -48,7 +48,10 @@ export interface Invariant {
 }
 
 /** The verdict from the evidence: any unexpected break fails; a break the policy's definition allows is reported as such. */
-export function verdict(invariant: Pick<Invariant, "id" | "title">, evidence: { violated: string[]; expected?: string[]; held?: string[]; applies: boolean }): InvariantResult {
+export function verdict(
+  invariant: Pick<Invariant, "id" | "title">,
+  evidence: { violated: string[]; expected?: string[]; held?: string[]; applies: boolean },
+): InvariantResult {
   const { violated, expected = [], held = [], applies } = evidence;
   const verdict = !applies ? "notApplicable" : violated.length > 0 ? "violated" : expected.length > 0 ? "expectedViolation" : "held";
   return { id: invariant.id, title: invariant.title, verdict, details: [...violated, ...expected, ...held] };

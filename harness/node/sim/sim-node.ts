@@ -13,7 +13,7 @@ import type { FixtureImage } from "../../fixtures/types.js";
 import type { Scenario } from "../../scenario/scenario.js";
 import { type NodeUnderTest } from "../node-under-test.js";
 import { type PodRequest } from "../../scenario/steps/index.js";
-import { preloadedImages } from "../../scenario/image-names.js";
+import { preloadedImages } from "../../scenario/scenario.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
 import type { AuthConfig, ImageRecord, ImageService } from "./cri.js";
 import { CriImageService } from "./image-service/cri-image-service.js";

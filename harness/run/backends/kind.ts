@@ -13,7 +13,7 @@ import { startEnvironment } from "../../environment/environment.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../../environment/start-as-containers.js";
 import { RealClock } from "../../support/clock.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
-import { preloadedImages } from "../../scenario/image-names.js";
+import { preloadedImages } from "../../scenario/scenario.js";
 import { KindCluster } from "../../node/kind/kind-cluster.js";
 import { KindNode } from "../../node/kind/kind-node.js";
 import { type RunConfig } from "../run-config.js";
@@ -23,7 +23,6 @@ import { EnvironmentError } from "../../support/errors.js";
 import { fixtureWorld } from "../fixture-world.js";
 import type { Backend } from "./backend.js";
 import type { KindRunOptions } from "./kind-options.js";
-
 
 const KIND_BINARY = join(REPO_ROOT, ".tools", "bin", "kind");
 
@@ -52,7 +51,8 @@ export const kind: Backend = {
 
 /** The kind backend's options, read at the edge; fails early (with the fix) when the kind CLI is missing. */
 export function kindRunOptions(nodeImage: string, policiesFlag: string | undefined): KindRunOptions {
-  if (!existsSync(KIND_BINARY)) throw new EnvironmentError(`the kind backend needs the kind CLI at ${KIND_BINARY}`, "run `make setup-kind` (it installs the pinned kind with go install)");
+  if (!existsSync(KIND_BINARY))
+    throw new EnvironmentError(`the kind backend needs the kind CLI at ${KIND_BINARY}`, "run `make setup-kind` (it installs the pinned kind with go install)");
   let declared = "";
   try {
     execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });

@@ -21,7 +21,11 @@ export const http: FaultKind<HttpFault> = {
   parse({ value, fields, path, check }) {
     const at = path.slice(0, -1);
     if (!(HTTP_FAULT_STATUSES as readonly unknown[]).includes(value)) {
-      check.problem(path, `http status must be one of ${HTTP_FAULT_STATUSES.join(", ")}, not ${describe(value)}`, "other statuses are not injected by the gate");
+      check.problem(
+        path,
+        `http status must be one of ${HTTP_FAULT_STATUSES.join(", ")}, not ${describe(value)}`,
+        "other statuses are not injected by the gate",
+      );
       return undefined;
     }
     const on = fields.on === undefined ? "all" : check.oneOf(fields.on, [...at, "on"], ["manifests", "blobs", "all"] as const, "on");

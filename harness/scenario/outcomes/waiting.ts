@@ -4,7 +4,8 @@ export const waiting: OutcomeField = {
   key: "waiting",
   doc: {
     syntax: "`waiting: REASON`",
-    meaning: "the container waits with that reason at some moment of the window (`ErrImagePull`, `ImagePullBackOff`, `ErrImageNeverPull`, `InvalidImageName`, …)",
+    meaning:
+      "the container waits with that reason at some moment of the window (`ErrImagePull`, `ImagePullBackOff`, `ErrImageNeverPull`, `InvalidImageName`, …)",
   },
   parse({ value, fields, path, check }) {
     const reason = check.string(value, path, "waiting");

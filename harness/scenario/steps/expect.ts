@@ -28,7 +28,11 @@ export const expect: StepKind<ExpectStep> = {
     const outcomeKeys = Object.keys(record).filter((k) => OUTCOME_KEYS.includes(k));
     const otherKeys = Object.keys(record).filter((k) => k !== "pod" && !outcomeKeys.includes(k));
     if (outcomeKeys.length > 0 && otherKeys.length > 0) {
-      check.problem(at, `expect mixes a plain outcome (${outcomeKeys.join(", ")}) with per-policy entries (${otherKeys.join(", ")})`, "put the plain outcome under default:");
+      check.problem(
+        at,
+        `expect mixes a plain outcome (${outcomeKeys.join(", ")}) with per-policy entries (${otherKeys.join(", ")})`,
+        "put the plain outcome under default:",
+      );
       return undefined;
     }
     if (outcomeKeys.length > 0) {

@@ -11,7 +11,11 @@ export const restore: StepKind<RestoreStep> = {
   parse({ body, path, check, state }) {
     const name = check.string(body, path, "restore");
     if (name && !state.backups.has(name)) {
-      check.problem(path, `no backup named ${name} is taken before this step`, state.backups.size ? `backups: ${[...state.backups].join(", ")}` : "add a `backup: NAME` step first");
+      check.problem(
+        path,
+        `no backup named ${name} is taken before this step`,
+        state.backups.size ? `backups: ${[...state.backups].join(", ")}` : "add a `backup: NAME` step first",
+      );
     }
     return name ? { kind: "restore", name } : undefined;
   },

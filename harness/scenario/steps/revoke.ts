@@ -10,7 +10,8 @@ export const revoke: StepKind<RevokeStep> = {
   doc: { syntax: "`revoke: USER`", meaning: "remove a registry user (pull secrets that name the user keep the old password)" },
   parse({ body, path, check, state }) {
     const user = check.string(body, path, "revoke");
-    if (user && !state.users.has(user)) check.problem(path, `user ${user} is not a registry user at this step`, "grant it first, or add it to spec.registry.users");
+    if (user && !state.users.has(user))
+      check.problem(path, `user ${user} is not a registry user at this step`, "grant it first, or add it to spec.registry.users");
     if (user) state.users.delete(user);
     return user ? { kind: "revoke", user } : undefined;
   },

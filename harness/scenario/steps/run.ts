@@ -33,7 +33,11 @@ export const run: StepKind<RunStep> = {
     if (run.policy !== undefined) {
       policy = check.string(run.policy, [...at, "policy"], "policy");
       if (policy && policy !== "default" && !state.knownPolicies.includes(policy)) {
-        check.problem([...at, "policy"], `unknown policy "${policy}"`, didYouMean(policy, state.knownPolicies) ?? `policies: ${state.knownPolicies.join(", ")}, or default`);
+        check.problem(
+          [...at, "policy"],
+          `unknown policy "${policy}"`,
+          didYouMean(policy, state.knownPolicies) ?? `policies: ${state.knownPolicies.join(", ")}, or default`,
+        );
       }
     }
     let secret: RunStep["secret"];
@@ -41,7 +45,11 @@ export const run: StepKind<RunStep> = {
       if (typeof run.secret === "string") {
         // A revoked user's secret still holds the password it had: only a user never known is an error.
         if (!state.everUsers.has(run.secret)) {
-          check.problem([...at, "secret"], `secret names user ${run.secret}, who is not a registry user before this step`, "add it to spec.registry.users, grant it, or give {user, password}");
+          check.problem(
+            [...at, "secret"],
+            `secret names user ${run.secret}, who is not a registry user before this step`,
+            "add it to spec.registry.users, grant it, or give {user, password}",
+          );
         }
         secret = { user: run.secret };
       } else {
