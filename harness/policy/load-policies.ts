@@ -17,7 +17,7 @@ export const BUILTIN_POLICY_DIR = fileURLToPath(new URL("../policies/", import.m
 const FIELDS = POLICY_FIELDS.map((f) => f.name);
 const REQUIRED = POLICY_FIELDS.filter((f) => f.required).map((f) => f.name);
 
-/** The order DESIGN.md lists the built-in candidates in; reports follow it. */
+/** The order the built-in candidates are compared in, from the most permissive to the most careful; reports follow it. */
 const BUILTIN_ORDER = ["PullWithFallback", "IfNewerNotPresent", "IfNewerNotPresentPrototype", "SafeFallback", "IfNotPresentOrStale"];
 
 /** The upstream three followed by the built-in candidates, in a stable order. */

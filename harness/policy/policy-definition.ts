@@ -1,5 +1,5 @@
 /**
- * A pull policy as data (DESIGN.md, "Policy model"). The upstream three are run by the
+ * A pull policy as data. The upstream three are run by the
  * kubelet's own flow; every other policy is a data definition, run by the simulated kubelet's
  * proposed-policy flow (node/sim/proposed-policy-flow.ts) beside its image manager.
  */

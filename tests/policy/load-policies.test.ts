@@ -25,7 +25,7 @@ function problemsOf(file: string) {
 }
 
 describe("builtinPolicies", () => {
-  it("should list the upstream three, then the five candidates in DESIGN.md's order", () => {
+  it("should list the upstream three, then the five candidates in their fixed order", () => {
     expect(builtinPolicies().map((p) => p.name)).toEqual([
       "Always",
       "IfNotPresent",

@@ -1,6 +1,6 @@
 /**
  * The simulated node's CRI image service: containerd's CRI image calls over a real OCI
- * distribution client (harness/registry/oci) and a content store on disk, one per node.
+ * distribution client (harness/node/sim/registry-client) and a content store on disk, one per node.
  * Pull failures are CriPullErrors (cri-error.ts) with containerd-2.x-like texts and a failure
  * class decided from what happened on the wire.
  */
