@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { startEnvironment } from "../environment/environment.js";
 import { RealClock } from "../support/clock.js";
-import { getFixture } from "../fixtures/catalog.js";
+import { getFixture } from "../fixture-images/catalog.js";
 import { CriImageService } from "../node/sim/image-service/cri-image-service.js";
 import { REGISTRY_HOST } from "../scenario/image-names.js";
 import { REPO_ROOT } from "../support/repo-root.js";

@@ -144,20 +144,22 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
     ]);
   }
   const imageFlags = [values["registry-image"], values["toxiproxy-image"], values["gate-image"]];
-  if (!values.containers && imageFlags.some((v) => v !== undefined)) {
+  const inContainers = values.containers || backends.some((b) => b !== "sim");
+  if (!inContainers && imageFlags.some((v) => v !== undefined)) {
     throw new InputError([
-      { path: "--registry-image/--toxiproxy-image/--gate-image", message: "images only apply in container mode", hint: "add --containers" },
+      {
+        path: "--registry-image/--toxiproxy-image/--gate-image",
+        message: "images only apply in container mode",
+        hint: "add --containers, or use --backend sim-containers or kind",
+      },
     ]);
   }
-  const containers = values.containers
-    ? {
-        images: {
-          registry: values["registry-image"] ?? DEFAULT_CONTAINER_IMAGES.registry,
-          toxiproxy: values["toxiproxy-image"] ?? DEFAULT_CONTAINER_IMAGES.toxiproxy,
-          gate: values["gate-image"] ?? DEFAULT_CONTAINER_IMAGES.gate,
-        },
-      }
-    : undefined;
+  const containerImages = {
+    registry: values["registry-image"] ?? DEFAULT_CONTAINER_IMAGES.registry,
+    toxiproxy: values["toxiproxy-image"] ?? DEFAULT_CONTAINER_IMAGES.toxiproxy,
+    gate: values["gate-image"] ?? DEFAULT_CONTAINER_IMAGES.gate,
+  };
+  const containers = values.containers ? { images: containerImages } : undefined;
   const kind = backends.includes("kind") ? kindRunOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"]) : undefined;
   const config: RunConfig = {
     ...defaults,
@@ -165,6 +167,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
     parallel: kind ? 1 : parallel,
     ...(kind ? { kind } : {}),
     ...(containers ? { containers } : {}),
+    containerImages,
     scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
     policies: values.policy ?? [],
     policyFiles: (values.policies ?? []).map((p) => resolve(p)),

@@ -16,7 +16,7 @@ import { VirtualClock, sleep } from "../support/clock.js";
 import { Timeline } from "../observe/timeline.js";
 import { requestKind, type RequestKind } from "../observe/observation.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { getFixture, variantOfDigest } from "../fixtures/catalog.js";
+import { getFixture, variantOfDigest } from "../fixture-images/catalog.js";
 import { createSimNode, type SimNode } from "../node/sim/sim-node.js";
 import { REGISTRY_HOST } from "../scenario/image-names.js";
 import { onCleanup } from "../support/cleanup.js";

@@ -9,7 +9,7 @@ import { globMatch } from "../support/glob.js";
 import { BACKENDS, backendNamed } from "./backends/index.js";
 import { builtinPolicies, loadPolicyFiles } from "../policy/load-policies.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { FIXTURE_VARIANTS } from "../fixtures/catalog.js";
+import { FIXTURE_VARIANTS } from "../fixture-images/catalog.js";
 import { loadScenarioFiles } from "../scenario/load.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { RunConfig } from "./run-config.js";

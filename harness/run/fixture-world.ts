@@ -1,6 +1,6 @@
 /** The part of a RunWorld that every backend shares: policies, fixture images and their digests, defaulting. */
 import type { PolicyDefinition } from "../policy/policy-definition.js";
-import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../fixtures/catalog.js";
+import { FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../fixture-images/catalog.js";
 import { defaultPullPolicy } from "../node/sim/kubelet/kubelet.js";
 import type { RunWorld } from "./run-world.js";
 import { gateEntryToObservation } from "./gate-entry.js";

@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { InputError } from "../support/errors.js";
-import type { ContainerOptions } from "../environment/start-as-containers.js";
+import { DEFAULT_CONTAINER_IMAGES, type ContainerImages, type ContainerOptions } from "../environment/start-as-containers.js";
 import type { KindRunOptions } from "./backends/kind-options.js";
 
 export interface RunConfig {
@@ -25,8 +25,10 @@ export interface RunConfig {
   scenarioGlobs: string[];
   /** Keep the environment running after the run and print where it is. */
   retain: boolean;
-  /** Registry, Toxiproxy and gate as containers (container mode); process mode when absent. */
+  /** The sim backend's registry, Toxiproxy and gate as containers (container mode); processes when absent. */
   containers?: ContainerOptions;
+  /** The images of backends whose environment is always containers (sim-containers, kind). */
+  containerImages: ContainerImages;
   /** The kind backend's cluster, when `backends` has kind. */
   kind?: KindRunOptions;
   /** Tests run at once, each with an environment of its own. */
@@ -48,6 +50,7 @@ export function defaultRunConfig(): RunConfig {
     policyFiles: [],
     backends: ["sim"],
     scenarioGlobs: [],
+    containerImages: DEFAULT_CONTAINER_IMAGES,
     kubeletVersion: "1.35",
     retain: false,
     parallel: DEFAULT_PARALLEL,

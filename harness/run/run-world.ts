@@ -7,7 +7,7 @@ import type { Observation } from "../observe/observation.js";
 import type { Timeline } from "../observe/timeline.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import type { NodeUnderTest } from "../node/node-under-test.js";
-import type { FixtureImage } from "../fixtures/types.js";
+import type { FixtureImage } from "../fixture-images/types.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { FaultSpec } from "../scenario/faults/index.js";
 

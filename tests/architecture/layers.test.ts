@@ -11,7 +11,7 @@ const HARNESS = resolve(import.meta.dirname, "..", "..", "harness");
 /** The stages, earliest first. A folder not listed here is a mistake the first test names. */
 const STAGES: readonly string[][] = [
   ["support"],
-  ["policy", "fixtures"],
+  ["policy", "fixture-images"],
   ["observe"],
   ["scenario"],
   ["environment"],

@@ -1,6 +1,6 @@
 /**
- * Container mode: the whole catalogue, every policy, with registry, Toxiproxy and gate as
- * containers (`pullcheck run --containers`), in a child process of its own. Needs a Docker engine
+ * Container mode: the whole catalogue, every policy, on the sim-containers backend (the simulated
+ * kubelet with registry, Toxiproxy and gate as containers), in a child process of its own. Needs a Docker engine
  * and the images (`make images`); without them the test says why it was skipped. Afterwards no
  * container or network of pullcheck's may be left.
  */
@@ -38,12 +38,16 @@ describe("container mode", () => {
   it("should run the whole catalogue with registry, Toxiproxy and gate in containers, and leave nothing behind", { timeout: 20 * 60_000 }, (ctx) => {
     const missing = missingPrerequisite();
     if (missing) return ctx.skip(missing);
-    const run = spawnSync(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--containers", "--parallel", "3", "--output", output], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CI: "true", PULLCHECK_RUN: "", NO_COLOR: "1", FORCE_COLOR: "0" },
-      timeout: 19 * 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--backend", "sim-containers", "--parallel", "3", "--output", output],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CI: "true", PULLCHECK_RUN: "", NO_COLOR: "1", FORCE_COLOR: "0" },
+        timeout: 19 * 60_000,
+      },
+    );
     const tail = `${run.stdout}${run.stderr}`
       // eslint-disable-next-line no-control-regex -- strips terminal colours from vitest's output
       .replace(/\x1b\[[0-9;]*m/g, "")

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEnvironment, type Environment } from "../../harness/environment/environment.js";
-import { getFixture } from "../../harness/fixtures/catalog.js";
+import { getFixture } from "../../harness/fixture-images/catalog.js";
 import { SEED_REPO } from "../../harness/environment/registry/registry-admin.js";
 import { EnvironmentError } from "../../harness/support/errors.js";
 import { REPO_ROOT } from "../../harness/support/repo-root.js";

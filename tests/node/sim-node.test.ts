@@ -6,7 +6,7 @@ import { startEnvironment, type Environment } from "../../harness/environment/en
 import { createSimNode } from "../../harness/node/sim/sim-node.js";
 import { Timeline } from "../../harness/observe/timeline.js";
 import { builtinPolicies } from "../../harness/policy/load-policies.js";
-import { getFixture } from "../../harness/fixtures/catalog.js";
+import { getFixture } from "../../harness/fixture-images/catalog.js";
 import { REPO_ROOT } from "../../harness/support/repo-root.js";
 import type { Scenario } from "../../harness/scenario/scenario.js";
 import { VirtualClock } from "../../harness/support/clock.js";

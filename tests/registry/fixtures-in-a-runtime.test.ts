@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEnvironment, type Environment } from "../../harness/environment/environment.js";
-import { FIXTURE_VARIANTS, getFixture } from "../../harness/fixtures/catalog.js";
+import { FIXTURE_VARIANTS, getFixture } from "../../harness/fixture-images/catalog.js";
 import { PULLCHECK_LABEL } from "../../harness/environment/start-as-containers.js";
 import { REPO_ROOT } from "../../harness/support/repo-root.js";
 

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { FAT_LAYER_BYTES, FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../../harness/fixtures/catalog.js";
-import { entrypointElf } from "../../harness/fixtures/entrypoint-elf.js";
-import { sha256 } from "../../harness/fixtures/image-builder.js";
+import { FAT_LAYER_BYTES, FIXTURE_VARIANTS, getFixture, variantOfDigest } from "../../harness/fixture-images/catalog.js";
+import { entrypointElf } from "../../harness/fixture-images/entrypoint-elf.js";
+import { sha256 } from "../../harness/fixture-images/image-builder.js";
 
 // Pinned: the same bytes on every machine. A change here changes every scenario's digests.
 const PINNED: Record<string, string> = {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../../support/errors.js";
-import type { FixtureImage } from "../../fixtures/types.js";
+import type { FixtureImage } from "../../fixture-images/types.js";
 import type { RegistryServer } from "./registry-server.js";
 import { BackgroundRemover, snapshotTree } from "./storage-tree.js";
 

@@ -9,7 +9,7 @@ import type { Clock } from "../../support/clock.js";
 import { errorMessage } from "../../support/errors.js";
 import type { Timeline } from "../../observe/timeline.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
-import type { FixtureImage } from "../../fixtures/types.js";
+import type { FixtureImage } from "../../fixture-images/types.js";
 import type { Scenario } from "../../scenario/scenario.js";
 import { type NodeUnderTest } from "../node-under-test.js";
 import { type PodRequest } from "../../scenario/steps/index.js";

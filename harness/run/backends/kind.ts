@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../../environment/environment.js";
-import { DEFAULT_CONTAINER_IMAGES } from "../../environment/start-as-containers.js";
 import { RealClock } from "../../support/clock.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import { preloadedImages } from "../../scenario/scenario.js";
@@ -89,7 +88,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
   const environment = await startEnvironment({
     toolsDir: join(REPO_ROOT, ".tools", "bin"),
     retain: config.retain,
-    containers: { images: config.containers?.images ?? DEFAULT_CONTAINER_IMAGES, network: "kind" },
+    containers: { images: config.containerImages, network: "kind" },
   }).catch(async (error: unknown) => {
     await cluster.delete();
     throw error;

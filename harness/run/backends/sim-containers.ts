@@ -3,7 +3,6 @@
  * would reach it. Run beside `sim` (`--backend sim --backend sim-containers`), the matrix shows
  * whether the environment's mode changes any outcome.
  */
-import { DEFAULT_CONTAINER_IMAGES } from "../../environment/start-as-containers.js";
 import type { Backend } from "./backend.js";
 import { startSimWorld } from "./sim.js";
 
@@ -12,5 +11,5 @@ export const simContainers: Backend = {
   description: "the simulated kubelet, with registry, Toxiproxy and gate as containers (needs Docker and make images)",
   concurrency: (config) => config.parallel,
   cannotRun: () => undefined,
-  start: (policies, config) => startSimWorld(policies, config, config.containers ?? { images: DEFAULT_CONTAINER_IMAGES }),
+  start: (policies, config) => startSimWorld(policies, config, { images: config.containerImages }),
 };

@@ -10,7 +10,7 @@ import { startEnvironment } from "../../environment/environment.js";
 import type { ContainerOptions } from "../../environment/start-as-containers.js";
 import { VirtualClock } from "../../support/clock.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
-import { getFixture } from "../../fixtures/catalog.js";
+import { getFixture } from "../../fixture-images/catalog.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import { createSimNode } from "../../node/sim/sim-node.js";
 import type { RunConfig } from "../run-config.js";

@@ -20,7 +20,7 @@ import { startEnvironment, type Environment } from "../../../harness/environment
 import type { FaultSpec } from "../../../harness/scenario/faults/index.js";
 import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
 import { REGISTRY_HOST } from "../../../harness/scenario/image-names.js";
-import { getFixture } from "../../../harness/fixtures/catalog.js";
+import { getFixture } from "../../../harness/fixture-images/catalog.js";
 import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 import { RealClock } from "../../../harness/support/clock.js";
 

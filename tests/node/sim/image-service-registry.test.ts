@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { startEnvironment, type Environment } from "../../../harness/environment/environment.js";
 import { PullError, type AuthConfig } from "../../../harness/node/sim/cri.js";
 import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
-import { getFixture } from "../../../harness/fixtures/catalog.js";
+import { getFixture } from "../../../harness/fixture-images/catalog.js";
 import { RealClock, VirtualClock, type Clock } from "../../../harness/support/clock.js";
 import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 

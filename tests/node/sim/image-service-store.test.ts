@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
 import { preloadImage } from "../../../harness/node/sim/image-service/preload-image.js";
-import type { FixtureBlob, FixtureImage } from "../../../harness/fixtures/types.js";
+import type { FixtureBlob, FixtureImage } from "../../../harness/fixture-images/types.js";
 import { RealClock } from "../../../harness/support/clock.js";
 
 const sha = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;

@@ -4,7 +4,7 @@
  * the top manifest or index, the platform manifest, its config and layers; every blob is
  * checked against its digest.
  */
-import type { FixtureImage } from "../../../fixtures/types.js";
+import type { FixtureImage } from "../../../fixture-images/types.js";
 import { DEFAULT_PLATFORM, type Descriptor, type Platform } from "../registry-client/descriptor.js";
 import { formatReference, parseImageReference } from "../registry-client/image-reference.js";
 import { parseIndex, parseManifest, selectPlatform } from "../registry-client/manifest.js";
