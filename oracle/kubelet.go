@@ -1,0 +1,82 @@
+package main
+
+// One kubelet's image path, built by the kubelet's own constructor: kuberuntime's
+// NewKubeGenericRuntimeManager makes the image manager (images.NewImageManager with the
+// throttle, the serial or parallel puller and the node keyring), and, with
+// KubeletEnsureSecretPulledImages on, the pull manager (NewImagePullCredentialVerificationPolicy,
+// NewFSPullRecordsAccessor over the root directory, NewCachedPullRecordsAccessor,
+// NewImagePullManager). The arguments are those pkg/kubelet/kubelet.go passes, taken from the
+// decoded config. The image back-off is flowcontrol.NewBackOff(10s, 300s) as kubelet.go makes it,
+// with its Clock set to the fake clock.
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+	"unsafe"
+
+	kubetypes "k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/flowcontrol"
+	remote "k8s.io/cri-client/pkg"
+	"k8s.io/klog/v2"
+	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
+	"k8s.io/kubernetes/pkg/kubelet/images"
+	testingclock "k8s.io/utils/clock/testing"
+)
+
+// From pkg/kubelet/kubelet.go: imageBackOffPeriod and MaxImageBackOff.
+const (
+	imageBackOffPeriod = 10 * time.Second
+	maxImageBackOff    = 300 * time.Second
+)
+
+type kubelet struct {
+	images  images.ImageManager
+	backOff *flowcontrol.Backoff
+	events  *eventPipe
+}
+
+type noopPullingTimeRecorder struct{}
+
+func (noopPullingTimeRecorder) RecordImageStartedPulling(_ kubetypes.UID)  {}
+func (noopPullingTimeRecorder) RecordImageFinishedPulling(_ kubetypes.UID) {}
+
+func startKubelet(ctx context.Context, kc *kubeletconfig.KubeletConfiguration, rootDir, nodeName string, clock *testingclock.FakeClock, criEndpoint string) (*kubelet, error) {
+	logger := klog.Background()
+	imageService, err := remote.NewRemoteImageService(criEndpoint, kc.RuntimeRequestTimeout.Duration, nil, &logger)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the fake image service: %w", err)
+	}
+	backOff := flowcontrol.NewBackOff(imageBackOffPeriod, maxImageBackOff)
+	backOff.Clock = clock
+	events := newEventPipe(nodeName, clock)
+	rt, err := newRuntimeManager(ctx, kc, rootDir, events.recorder, backOff, imageService)
+	if err != nil {
+		events.stop()
+		return nil, fmt.Errorf("NewKubeGenericRuntimeManager: %w", err)
+	}
+	im, err := imagePullerOf(rt)
+	if err != nil {
+		return nil, err
+	}
+	return &kubelet{images: im, backOff: backOff, events: events}, nil
+}
+
+// imagePullerOf reads the runtime manager's image manager (the unexported field imagePuller
+// that startContainer calls EnsureImageExists on).
+func imagePullerOf(rt any) (images.ImageManager, error) {
+	v := reflect.ValueOf(rt)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return nil, fmt.Errorf("the runtime manager is a %T, not a pointer to a struct", rt)
+	}
+	f := v.Elem().FieldByName("imagePuller")
+	if !f.IsValid() {
+		return nil, fmt.Errorf("the runtime manager %T has no field imagePuller", rt)
+	}
+	im, ok := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(images.ImageManager)
+	if !ok || im == nil {
+		return nil, fmt.Errorf("the runtime manager's imagePuller is not an images.ImageManager")
+	}
+	return im, nil
+}
