@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	cadvisorapi "github.com/google/cadvisor/info/v1"
 	"go.opentelemetry.io/otel/trace/noop"
@@ -15,6 +16,8 @@ import (
 	"k8s.io/client-go/util/flowcontrol"
 	internalapi "k8s.io/cri-api/pkg/apis"
 	apitest "k8s.io/cri-api/pkg/apis/testing"
+	remote "k8s.io/cri-client/pkg"
+	"k8s.io/klog/v2"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	"k8s.io/kubernetes/pkg/kubelet/cm"
 	kubecontainer "k8s.io/kubernetes/pkg/kubelet/container"
@@ -23,7 +26,12 @@ import (
 
 const adapterVersion = "1.35"
 
-func newRuntimeManager(ctx context.Context, kc *kubeletconfig.KubeletConfiguration, rootDir string, recorder record.EventRecorder, backOff *flowcontrol.Backoff, imageService internalapi.ImageManagerService) (any, error) {
+func newImageService(_ context.Context, endpoint string, timeout time.Duration) (internalapi.ImageManagerService, error) {
+	logger := klog.Background()
+	return remote.NewRemoteImageService(endpoint, timeout, nil, &logger)
+}
+
+func newRuntimeManager(ctx context.Context, kc *kubeletconfig.KubeletConfiguration, rootDir string, recorder record.EventRecorderLogger, backOff *flowcontrol.Backoff, imageService internalapi.ImageManagerService) (any, error) {
 	containerManager := cm.NewFakeContainerManager()
 	rt, _, err := kuberuntime.NewKubeGenericRuntimeManager(
 		ctx,

@@ -13,11 +13,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/component-base/featuregate"
+	"k8s.io/kubernetes/pkg/features"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
 	kubeletcodec "k8s.io/kubernetes/pkg/kubelet/kubeletconfig/util/codec"
-	"k8s.io/kubernetes/pkg/features"
 )
 
 // reportedGates are the feature gates the output lists (their effective values).
@@ -96,4 +96,3 @@ func gateValues(extra map[string]bool) map[string]bool {
 	}
 	return m
 }
-

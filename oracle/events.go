@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	testingclock "k8s.io/utils/clock/testing"
 )
@@ -34,7 +35,7 @@ func newEventPipe(nodeName string, clock *testingclock.FakeClock) *eventPipe {
 	p.broadcaster = record.NewBroadcaster()
 	p.correlator = record.NewEventCorrelatorWithOptions(record.CorrelatorOptions{Clock: clock})
 	real := p.broadcaster.NewRecorder(legacyscheme.Scheme, v1.EventSource{Component: "kubelet", Host: nodeName})
-	p.recorder = &countingRecorder{inner: real}
+	p.recorder = &countingRecorder{inner: real, count: &atomic.Int64{}}
 	p.broadcaster.StartEventWatcher(p.observe)
 	return p
 }
@@ -83,8 +84,12 @@ func (p *eventPipe) stop() { p.broadcaster.Shutdown() }
 // countingRecorder counts the events handed to the real recorder, so that take knows how many
 // to wait for.
 type countingRecorder struct {
-	inner record.EventRecorder
-	count atomic.Int64
+	inner record.EventRecorderLogger
+	count *atomic.Int64
+}
+
+func (r *countingRecorder) WithLogger(logger klog.Logger) record.EventRecorderLogger {
+	return &countingRecorder{inner: r.inner.WithLogger(logger), count: r.count}
 }
 
 func (r *countingRecorder) Event(object runtime.Object, eventtype, reason, message string) {

@@ -18,8 +18,6 @@ import (
 
 	kubetypes "k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/flowcontrol"
-	remote "k8s.io/cri-client/pkg"
-	"k8s.io/klog/v2"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	"k8s.io/kubernetes/pkg/kubelet/images"
 	testingclock "k8s.io/utils/clock/testing"
@@ -43,8 +41,7 @@ func (noopPullingTimeRecorder) RecordImageStartedPulling(_ kubetypes.UID)  {}
 func (noopPullingTimeRecorder) RecordImageFinishedPulling(_ kubetypes.UID) {}
 
 func startKubelet(ctx context.Context, kc *kubeletconfig.KubeletConfiguration, rootDir, nodeName string, clock *testingclock.FakeClock, criEndpoint string) (*kubelet, error) {
-	logger := klog.Background()
-	imageService, err := remote.NewRemoteImageService(criEndpoint, kc.RuntimeRequestTimeout.Duration, nil, &logger)
+	imageService, err := newImageService(ctx, criEndpoint, kc.RuntimeRequestTimeout.Duration)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the fake image service: %w", err)
 	}

@@ -43,6 +43,7 @@ type session struct {
 	runtime  *fakeImageService
 	kubelet  *kubelet
 	async    map[int]*asyncCall
+	reported map[int]bool
 	mu       sync.Mutex
 }
 
@@ -77,6 +78,7 @@ func run(in *Input, kubeletVersion string) (*Output, error) {
 		nodeName: in.NodeName,
 		clock:    testingclock.NewFakeClock(Epoch),
 		async:    map[int]*asyncCall{},
+		reported: map[int]bool{},
 	}
 	if s.nodeName == "" {
 		s.nodeName = "pullcheck-node"
@@ -154,6 +156,12 @@ func (s *session) do(i int, c Call) ([]Result, error) {
 			go func() {
 				defer close(a.done)
 				res := Result{Index: i, Op: c.Op, ImagePullPolicy: r.ImagePullPolicy}
+				defer func() {
+					if p := recover(); p != nil {
+						res.Error = fmt.Sprintf("internal error: %v", p)
+						a.result = res
+					}
+				}()
 				s.ensure(k, pod, secrets, &res)
 				a.result = res
 			}()
@@ -163,6 +171,7 @@ func (s *session) do(i int, c Call) ([]Result, error) {
 				r.ImageRef, r.Message, r.Error, r.WaitingReason = a.result.ImageRef, a.result.Message, a.result.Error, a.result.WaitingReason
 				s.mu.Lock()
 				delete(s.async, i)
+				s.reported[i] = true
 				s.mu.Unlock()
 			default:
 				r.Pending = true
@@ -190,7 +199,12 @@ func (s *session) do(i int, c Call) ([]Result, error) {
 	case "release":
 		s.runtime.release(c.Image)
 	case "await":
+		s.mu.Lock()
 		a := s.async[*c.Call]
+		s.mu.Unlock()
+		if a == nil && s.reported[*c.Call] {
+			break // already finished and reported
+		}
 		if a == nil {
 			return nil, &InputError{Call: i, Field: "call", What: fmt.Sprintf("calls[%d] is not an async ensureImage still pending", *c.Call)}
 		}
@@ -241,6 +255,7 @@ func (s *session) finished(current int) []Result {
 			res.CRI = []CRICall{}
 			out = append(out, res)
 			delete(s.async, k)
+			s.reported[k] = true
 		default:
 		}
 	}

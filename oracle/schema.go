@@ -163,7 +163,7 @@ type Result struct {
 	// Pending: an async call not finished yet (see "await").
 	Pending bool `json:"pending,omitempty"`
 	// Async: the index of the async call this result completes.
-	Completes *int      `json:"completes,omitempty"`
+	Completes *int       `json:"completes,omitempty"`
 	Events    []EventOut `json:"events"`
 	CRI       []CRICall  `json:"cri"`
 	// Removed: removeImage found the image.
