@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	cadvisorapi "github.com/google/cadvisor/info/v1"
+	cadvisorapi "github.com/google/cadvisor/lib/model"
 	"go.opentelemetry.io/otel/trace/noop"
 	v1 "k8s.io/api/core/v1"
 	kubetypes "k8s.io/apimachinery/pkg/types"
@@ -21,6 +21,7 @@ import (
 	internalapi "k8s.io/cri-api/pkg/apis"
 	apitest "k8s.io/cri-api/pkg/apis/testing"
 	remote "k8s.io/cri-client/pkg"
+	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/pkg/features"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	"k8s.io/kubernetes/pkg/kubelet/cm"
@@ -70,7 +71,7 @@ func newRuntimeManager(ctx context.Context, kc *kubeletconfig.KubeletConfigurati
 		kc.DefaultPodSysctls,
 		apitest.NewFakeRuntimeService(),
 		imageService,
-		cm.NewFakeContainerManager(),
+		cm.NewFakeContainerManager(klog.Background()),
 		nil, // container log manager
 		nil, // runtime class manager
 		false,
