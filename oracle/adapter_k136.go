@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	cadvisorapi "github.com/google/cadvisor/info/v1"
 	"go.opentelemetry.io/otel/trace/noop"
 	v1 "k8s.io/api/core/v1"
 	kubetypes "k8s.io/apimachinery/pkg/types"
@@ -46,7 +45,7 @@ func newRuntimeManager(ctx context.Context, kc *kubeletconfig.KubeletConfigurati
 		nil, nil, nil, // liveness, readiness, startup managers
 		rootDir,
 		filepath.Join(rootDir, "pod-logs"),
-		&cadvisorapi.MachineInfo{},
+		nil, // machine info
 		nil, // pod state provider
 		kc.MaxPods,
 		nil, // OS interface

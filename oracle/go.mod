@@ -4,7 +4,6 @@ go 1.25.0
 
 require (
 	github.com/distribution/reference v0.6.0
-	github.com/google/cadvisor v0.53.0
 	go.opentelemetry.io/otel/trace v1.41.0
 	google.golang.org/grpc v1.72.2
 	k8s.io/api v0.35.4
@@ -56,6 +55,7 @@ require (
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/google/btree v1.1.3 // indirect
+	github.com/google/cadvisor v0.53.0 // indirect
 	github.com/google/cel-go v0.26.0 // indirect
 	github.com/google/gnostic-models v0.7.0 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
