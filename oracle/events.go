@@ -48,10 +48,15 @@ func (p *eventPipe) observe(e *v1.Event) {
 	e.FirstTimestamp, e.LastTimestamp = now, now
 	result, err := p.correlator.EventCorrelate(e)
 	out := EventOut{Pod: e.InvolvedObject.Name, Type: e.Type, Reason: e.Reason, Message: e.Message, Count: 1, FieldPath: e.InvolvedObject.FieldPath}
-	if err == nil && result != nil && result.Event != nil {
+	switch {
+	case err != nil || result == nil:
+	case result.Skip:
+		// The spam filter said no: recordToSink writes nothing.
+		out.Dropped = true
+		out.Count = 0
+	case result.Event != nil:
 		out.Message = result.Event.Message
 		out.Count = result.Event.Count
-		out.Dropped = result.Skip
 	}
 	p.out = append(p.out, out)
 	p.received++

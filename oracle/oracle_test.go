@@ -334,3 +334,66 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+func TestRecordKeyAndAllowlistPatternOfShortNames(t *testing.T) {
+	out := mustOracle(t, `{"apiVersion":"pullcheck.oracle/v1",
+	 "pulls":[{"image":"nginx:1.0","ref":"sha256:ddd"}],
+	 "calls":[{"op":"ensureImage","pod":{"name":"a"},"container":{"image":"nginx:1.0"},
+	  "pullSecrets":[{"name":"hub","registry":"docker.io","username":"u","password":"p"}]}]}`)
+	if len(out.Records.Pulled) != 1 {
+		t.Fatalf("records: %+v", out.Records)
+	}
+	var rec struct {
+		CredentialMapping map[string]json.RawMessage `json:"credentialMapping"`
+	}
+	if err := json.Unmarshal(out.Records.Pulled[0], &rec); err != nil {
+		t.Fatal(err)
+	}
+	// 1.35 keys the credentials by the normalized name (parsers.ParseImageName); 1.36+ by the
+	// name as written without tag or digest (trimImageTagDigest).
+	wantKey := "nginx"
+	if adapterVersion == "1.35" {
+		wantKey = "docker.io/library/nginx"
+	}
+	if _, ok := rec.CredentialMapping[wantKey]; !ok || len(rec.CredentialMapping) != 1 {
+		t.Errorf("credential mapping keys %v, want only %q", rec.CredentialMapping, wantKey)
+	}
+
+	o, code, _ := oracle(t, `{"apiVersion":"pullcheck.oracle/v1","kubeletConfig":{"imagePullCredentialsVerificationPolicy":"NeverVerifyAllowlistedImages","preloadedImagesVerificationAllowlist":["nginx"]},"calls":[]}`)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if adapterVersion == "1.35" {
+		want := "invalid configuration: invalid image pattern in `preloadedImagesVerificationAllowlist`: neither tag nor digest is accepted in an image reference: nginx"
+		if o.Config.Valid || len(o.Config.Errors) != 1 || o.Config.Errors[0] != want {
+			t.Errorf("1.35: pattern nginx: %v, want %q", o.Config.Errors, want)
+		}
+	} else if !o.Config.Valid {
+		t.Errorf("%s: pattern nginx rejected: %v", adapterVersion, o.Config.Errors)
+	}
+}
+
+func TestSpamFilterDropsEventsOfALongBackOff(t *testing.T) {
+	calls := []string{}
+	for i := 0; i < 30; i++ {
+		calls = append(calls, `{"op":"ensureImage","pod":{"name":"p"},"container":{"image":"registry.pullcheck.test/app:v1","imagePullPolicy":"Always"}}`, `{"op":"step","seconds":10}`)
+	}
+	out := mustOracle(t, `{"apiVersion":"pullcheck.oracle/v1",
+	 "pulls":[{"image":"registry.pullcheck.test/app:v1","error":{"code":"Unknown","message":"connection refused"}}],
+	 "calls":[`+strings.Join(calls, ",")+`]}`)
+	// client-go's spam filter: 25 events per object and type, then one per 5 minutes.
+	warnings, dropped := 0, 0
+	for _, r := range out.Results {
+		for _, e := range r.Events {
+			if e.Type == "Warning" {
+				warnings++
+				if e.Dropped {
+					dropped++
+				}
+			}
+		}
+	}
+	if warnings <= 25 || dropped != warnings-25 {
+		t.Errorf("%d Warning events, %d dropped; want all but 25 dropped", warnings, dropped)
+	}
+}

@@ -176,7 +176,8 @@ type EventOut struct {
 	Type    string `json:"type"`
 	Reason  string `json:"reason"`
 	Message string `json:"message"`
-	// Count after the correlator (1: a new Event object; >1: an update of an existing one).
+	// Count after the correlator (1: a new Event object; >1: an update of an existing one;
+	// 0 when dropped).
 	Count int32 `json:"count"`
 	// Dropped: the correlator's spam filter dropped it (never written to the API server).
 	Dropped bool `json:"dropped,omitempty"`
