@@ -57,6 +57,9 @@ func startKubelet(ctx context.Context, kc *kubeletconfig.KubeletConfiguration, r
 	if err != nil {
 		return nil, err
 	}
+	if err := throttleOnFakeClock(im, clock); err != nil {
+		return nil, fmt.Errorf("putting the registryPullQPS bucket on the fake clock: %w", err)
+	}
 	return &kubelet{images: im, backOff: backOff, events: events}, nil
 }
 
@@ -76,4 +79,56 @@ func imagePullerOf(rt any) (images.ImageManager, error) {
 		return nil, fmt.Errorf("the runtime manager's imagePuller is not an images.ImageManager")
 	}
 	return im, nil
+}
+
+// throttleOnFakeClock puts the registryPullQPS token bucket on the fake clock. The image manager
+// makes it with flowcontrol.NewTokenBucketRateLimiter (pkg/kubelet/images/helpers.go), which reads
+// the real clock; the oracle's time is the fake clock, so the bucket's clock field is set to it
+// (the puller's image service -> throttledImageService.limiter -> tokenBucketRateLimiter.clock).
+// Without QPS (0) there is no bucket and nothing to do.
+func throttleOnFakeClock(im images.ImageManager, clock *testingclock.FakeClock) error {
+	v := reflect.ValueOf(im)
+	puller := fieldOf(v.Elem(), "puller")
+	if !puller.IsValid() {
+		return fmt.Errorf("image manager %T: no field puller", im)
+	}
+	service := fieldOf(puller.Elem().Elem(), "imageService")
+	if !service.IsValid() {
+		return fmt.Errorf("puller %s: no field imageService", puller.Elem().Type())
+	}
+	throttled := service.Elem()
+	if throttled.Kind() == reflect.Pointer {
+		throttled = throttled.Elem()
+	}
+	if throttled.Kind() != reflect.Struct || throttled.Type().Name() != "throttledImageService" {
+		return nil // not throttled (registryPullQPS 0)
+	}
+	limiter := fieldOf(throttled, "limiter")
+	if !limiter.IsValid() || limiter.Elem().Kind() != reflect.Pointer {
+		return fmt.Errorf("throttledImageService: no limiter pointer")
+	}
+	bucket := limiter.Elem().Elem() // tokenBucketRateLimiter
+	passive := fieldOf(bucket, "tokenBucketPassiveRateLimiter")
+	for _, f := range []reflect.Value{fieldOf(passive, "clock"), fieldOf(bucket, "clock")} {
+		if !f.IsValid() {
+			return fmt.Errorf("%s: no clock field", bucket.Type())
+		}
+		if !reflect.TypeOf(clock).AssignableTo(f.Type()) {
+			return fmt.Errorf("%s: clock field is a %s", bucket.Type(), f.Type())
+		}
+		f.Set(reflect.ValueOf(clock))
+	}
+	return nil
+}
+
+// fieldOf returns a settable view of a (possibly unexported) field of an addressable struct.
+func fieldOf(v reflect.Value, name string) reflect.Value {
+	if !v.IsValid() || v.Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	f := v.FieldByName(name)
+	if !f.IsValid() || !f.CanAddr() {
+		return f
+	}
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }

@@ -397,3 +397,23 @@ func TestSpamFilterDropsEventsOfALongBackOff(t *testing.T) {
 		t.Errorf("%d Warning events, %d dropped; want all but 25 dropped", warnings, dropped)
 	}
 }
+
+func TestRegistryPullQPSOnTheFakeClock(t *testing.T) {
+	ensure := func(pod, tag string) string {
+		return `{"op":"ensureImage","pod":{"name":"` + pod + `"},"container":{"image":"registry.pullcheck.test/app:` + tag + `","imagePullPolicy":"Always"}}`
+	}
+	out := mustOracle(t, `{"apiVersion":"pullcheck.oracle/v1","kubeletConfig":{"registryPullQPS":1,"registryBurst":1},
+	 "pulls":[{"image":"registry.pullcheck.test/app:one"},{"image":"registry.pullcheck.test/app:two"}],
+	 "calls":[`+ensure("first", "one")+`,`+ensure("second", "two")+`,{"op":"step","seconds":10},`+ensure("second", "two")+`]}`)
+	// The token bucket does not wait: the second pull in the same second fails at once.
+	wantResult(t, out.Results[0], "", "")
+	wantResult(t, out.Results[1], "ErrImagePull", "pull QPS exceeded")
+	if len(pulls(out.Results[1])) != 0 {
+		t.Errorf("the refused pull reached the runtime")
+	}
+	// 10 s later (back-off over, bucket refilled): it pulls.
+	wantResult(t, out.Results[3], "", "")
+	if out.Results[3].ImageRef == "" {
+		t.Errorf("no image ref after the refill: %+v", out.Results[3])
+	}
+}
