@@ -417,3 +417,35 @@ func TestRegistryPullQPSOnTheFakeClock(t *testing.T) {
 		t.Errorf("no image ref after the refill: %+v", out.Results[3])
 	}
 }
+
+func TestRestartDuringAPullKeepsTheIntent(t *testing.T) {
+	out := mustOracle(t, `{"apiVersion":"pullcheck.oracle/v1",
+	 "pulls":[{"image":"registry.pullcheck.test/app:v1","ref":"sha256:eee","hold":true}],
+	 "calls":[
+	  {"op":"ensureImage","pod":{"name":"p"},"container":{"image":"registry.pullcheck.test/app:v1","imagePullPolicy":"Always"},
+	   "pullSecrets":[{"name":"s","registry":"registry.pullcheck.test","username":"u","password":"p"}],"async":true},
+	  {"op":"records"},
+	  {"op":"restartKubelet"},
+	  {"op":"addImage","image":"registry.pullcheck.test/app:v1","ref":"sha256:eee"},
+	  {"op":"restartKubelet"},
+	  {"op":"ensureImage","pod":{"name":"q"},"container":{"image":"registry.pullcheck.test/app:v1","imagePullPolicy":"Never"}}]}`)
+	if a := out.Results[2].Abandoned; len(a) != 1 || a[0] != 0 {
+		t.Fatalf("restart: abandoned %v, want [0]", a)
+	}
+	// The second kubelet starts with an intent on disk and the image present: it lists the
+	// images (PullManager.initialize) and turns the intent into a record without credentials.
+	listed := false
+	for _, c := range out.Results[4].CRI {
+		if c.Method == "ListImages" {
+			listed = true
+		}
+	}
+	if !listed {
+		t.Errorf("no ListImages at the start after an interrupted pull: %+v", out.Results[4].CRI)
+	}
+	if len(out.Records.Intents) != 0 || len(out.Records.Pulled) != 1 {
+		t.Fatalf("records: %d intents, %d pulled; want 0, 1", len(out.Records.Intents), len(out.Records.Pulled))
+	}
+	// Such a record has no credentials: every pod must verify. With Never, that is ErrImageNeverPull.
+	wantResult(t, out.Results[5], "ErrImageNeverPull", "Container image")
+}

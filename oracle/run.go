@@ -219,6 +219,18 @@ func (s *session) do(i int, c Call) ([]Result, error) {
 		// EnsureImageExists of the pod goes on.
 	case "restartKubelet":
 		s.settle()
+		// The old kubelet's calls still in flight die with it: they are never answered, and
+		// what they wrote (pull intents) stays on disk for the new kubelet to find.
+		s.runtime.abandonHeld()
+		s.mu.Lock()
+		for k := range s.async {
+			abandoned := k
+			r.Abandoned = append(r.Abandoned, abandoned)
+			delete(s.async, k)
+			s.reported[k] = true
+		}
+		s.mu.Unlock()
+		sort.Ints(r.Abandoned)
 		if err := s.start(); err != nil {
 			return nil, err
 		}

@@ -39,6 +39,7 @@ type fakeImageService struct {
 	statusErrors map[string]*GRPCError   // by normalized name
 	log          []CRICall
 	held         map[string]chan struct{} // normalized name -> closed on release
+	abandoned    []chan struct{}          // pulls of a stopped kubelet: never answered
 	started      chan string              // a pull reached the runtime (normalized name)
 
 	server   *grpc.Server
@@ -202,6 +203,20 @@ func (f *fakeImageService) release(image string) {
 	if r := f.rules[n]; r != nil {
 		r.Hold = false
 	}
+}
+
+// abandonHeld leaves the held pulls in flight unanswered for good: their kubelet stopped (a
+// process that dies never sees the answer). Later pulls of the same images hold anew.
+func (f *fakeImageService) abandonHeld() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for name, ch := range f.held {
+		f.abandoned = append(f.abandoned, ch)
+		delete(f.held, name)
+		n++
+	}
+	return n
 }
 
 func (f *fakeImageService) list() []ImageStored {

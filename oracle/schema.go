@@ -166,6 +166,8 @@ type Result struct {
 	Completes *int       `json:"completes,omitempty"`
 	Events    []EventOut `json:"events"`
 	CRI       []CRICall  `json:"cri"`
+	// Abandoned: restartKubelet: the async calls the old kubelet had in flight (never answered).
+	Abandoned []int `json:"abandoned,omitempty"`
 	// Removed: removeImage found the image.
 	Removed *bool `json:"removed,omitempty"`
 }
