@@ -57,13 +57,11 @@ func mainExit(stdin io.Reader, stdout, stderr io.Writer, args []string) (code in
 	if err != nil {
 		return fail(stdout, stderr, 2, &InputError{Call: -1, Field: "stdin", What: err.Error()})
 	}
-	var in Input
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return fail(stdout, stderr, 2, &InputError{Call: -1, Field: "(document)", What: describeJSONError(data, err)})
+	in, ie := decodeInput(data)
+	if ie != nil {
+		return fail(stdout, stderr, 2, ie)
 	}
-	out, err := run(&in, kubeletVersion())
+	out, err := run(in, kubeletVersion())
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -88,6 +86,38 @@ func writeJSON(w io.Writer, v any) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// decodeInput decodes strictly (unknown fields are errors), each call on its own so that an
+// error names the call's index.
+func decodeInput(data []byte) (*Input, *InputError) {
+	var top struct {
+		Input
+		Calls []json.RawMessage `json:"calls"`
+	}
+	if err := strictDecode(data, &top); err != nil {
+		return nil, &InputError{Call: -1, Field: "(document)", What: describeJSONError(data, err)}
+	}
+	in := top.Input
+	in.Calls = make([]Call, len(top.Calls))
+	for i, raw := range top.Calls {
+		if err := strictDecode(raw, &in.Calls[i]); err != nil {
+			return nil, &InputError{Call: i, Field: "(call)", What: describeJSONError(raw, err)}
+		}
+	}
+	return &in, nil
+}
+
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
 }
 
 // describeJSONError names where in the document decoding failed.
