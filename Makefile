@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle
 
 setup: node_modules/.package-lock.json tools
 
@@ -94,3 +94,11 @@ clean:
 
 # make images: local stand-ins for the container images, built FROM scratch (images/README.md).
 include images/images.mk
+
+# The oracle: the kubelet's own image-path code, one build per release, answering the same
+# questions as the simulation (docs/oracle.md). `make oracle ORACLE_ACTION=test` also runs its
+# Go tests against each release. Binaries go to ~/.cache/pullcheck/oracle/<version>/ (or under XDG_CACHE_HOME).
+ORACLE_VERSIONS ?= 1.35.4 1.36.3 1.37.2
+ORACLE_ACTION ?= build
+oracle:
+	@for v in $(ORACLE_VERSIONS); do bash oracle/build.sh $$v $(ORACLE_ACTION) || exit 1; done
