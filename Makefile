@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle
 
 setup: node_modules/.package-lock.json tools
 
@@ -36,7 +36,7 @@ $(TOOLS)/kind:
 # The two catalogues run on their own, after the other tests: they are the heaviest files, and
 # the simulation judges hanging connections by real time (docs/simulation.md, "Time").
 CATALOGUES := tests/conformance/catalogue.test.ts tests/conformance/catalogue-containers.test.ts
-test: typecheck lint
+test: typecheck lint test-oracle
 	npx vitest run $(addprefix --exclude ,$(CATALOGUES))
 	npx vitest run tests/conformance/catalogue.test.ts
 	npx vitest run tests/conformance/catalogue-containers.test.ts
@@ -102,3 +102,7 @@ ORACLE_VERSIONS ?= 1.35.4 1.36.3 1.37.2
 ORACLE_ACTION ?= build
 oracle:
 	@for v in $(ORACLE_VERSIONS); do bash oracle/build.sh $$v $(ORACLE_ACTION) || exit 1; done
+
+# The oracle's Go tests against every release (part of make test; a cold build takes minutes).
+test-oracle:
+	@$(MAKE) --no-print-directory oracle ORACLE_ACTION=test

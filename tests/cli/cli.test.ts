@@ -28,6 +28,19 @@ describe("pullcheck CLI", () => {
     expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
   });
 
+  it("should take every --scenario given, and refuse an unknown backend naming the known ones", () => {
+    const listed = pullcheck("list", "scenarios", "--policy", "Always", "--scenario", "outage/cached-tag", "--scenario", "auth/*");
+    expect(listed.code).toBe(0);
+    const names = listed.out.trim().split("\n");
+    expect(names).toContain("outage/cached-tag [Always]");
+    expect(names.filter((n) => n.startsWith("auth/")).length).toBeGreaterThan(1);
+    expect(names.every((n) => n === "outage/cached-tag [Always]" || n.startsWith("auth/"))).toBe(true);
+    const unknown = pullcheck("list", "scenarios", "--backend", "minikube");
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain("unknown backend minikube");
+    expect(unknown.out).toMatch(/sim .*sim-containers .*kind/s);
+  });
+
   it("should exit 2 for an unknown policy or command", () => {
     expect(pullcheck("run", EXAMPLE, "--policy", "Sometimes").code).toBe(2);
     expect(pullcheck("frobnicate").code).toBe(2);
