@@ -5,7 +5,7 @@ import { scratchDir } from "./fakes.js";
 import { BackOff } from "../../../harness/node/sim/kubelet/back-off.js";
 import { defaultPullPolicy } from "../../../harness/node/sim/kubelet/pod-image-defaults.js";
 import { PullRecords, credentialHash, type SecretCoordinates, type VerificationPolicy } from "../../../harness/node/sim/kubelet/pull-records.js";
-import { validatePullerConfig } from "../../../harness/node/sim/kubelet/pullers.js";
+import { defaultPullerConfig, validatePullerConfig } from "../../../harness/node/sim/kubelet/pullers.js";
 
 describe("defaultPullPolicy (pkg/apis/core/v1/defaults.go)", () => {
   it.each([
@@ -169,5 +169,14 @@ describe("kubelet config validation", () => {
     expect(validatePullerConfig({ serializeImagePulls: false, maxParallelImagePulls: 0, registryPullQPS: 5, registryBurst: 10 })).toEqual([
       "invalid configuration: maxParallelImagePulls 0 must be a positive number",
     ]);
+  });
+
+  it("should default as the kubelet's config does: parallel pulls when maxParallelImagePulls ≥ 2, burst 10 for 0", () => {
+    expect(defaultPullerConfig({})).toEqual({ serializeImagePulls: true, maxParallelImagePulls: undefined, registryPullQPS: 5, registryBurst: 10 });
+    const parallel = defaultPullerConfig({ maxParallelImagePulls: 3 });
+    expect(parallel.serializeImagePulls).toBe(false);
+    expect(validatePullerConfig(parallel)).toEqual([]);
+    expect(defaultPullerConfig({ maxParallelImagePulls: 1 }).serializeImagePulls).toBe(true);
+    expect(defaultPullerConfig({ registryPullQPS: 0, registryBurst: 0 })).toMatchObject({ registryPullQPS: 0, registryBurst: 10 });
   });
 });

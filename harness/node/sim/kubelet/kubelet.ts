@@ -9,7 +9,7 @@ import type { AuthConfig, ImageService } from "../cri.js";
 import { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./pod-image-defaults.js";
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "./image-manager.js";
-import { Puller, validatePullerConfig } from "./pullers.js";
+import { Puller, defaultPullerConfig, validatePullerConfig } from "./pullers.js";
 import { PullRecords, credentialHash } from "./pull-records.js";
 import { behaviourOf, type KubeletVersion } from "./kubelet-version.js";
 
@@ -50,12 +50,7 @@ export interface Kubelet {
 
 export function createKubelet(options: KubeletOptions): Kubelet {
   const config = options.config;
-  const pullerConfig = {
-    serializeImagePulls: config.serializeImagePulls ?? true,
-    maxParallelImagePulls: config.maxParallelImagePulls,
-    registryPullQPS: config.registryPullQPS ?? 5,
-    registryBurst: config.registryBurst ?? 10,
-  };
+  const pullerConfig = defaultPullerConfig(config);
   const invalid = validatePullerConfig(pullerConfig);
   if (invalid.length > 0) throw new Error(invalid.join("; "));
   const backOff = new BackOff(IMAGE_BACK_OFF_INITIAL_MS, IMAGE_BACK_OFF_MAX_MS);

@@ -5,6 +5,7 @@
  * "pull QPS exceeded").
  */
 import type { Clock } from "../../../support/clock.js";
+import type { NodeConfig } from "../../../scenario/types.js";
 
 export interface PullerConfig {
   serializeImagePulls: boolean;
@@ -50,6 +51,21 @@ export class Puller {
     this.tokens -= 1;
     return true;
   }
+}
+
+/**
+ * The kubelet configuration's defaults for these fields (pkg/kubelet/apis/config/v1beta1/defaults.go,
+ * SetDefaults_KubeletConfiguration): serializeImagePulls is true unless maxParallelImagePulls is 2
+ * or more; registryPullQPS 5 when unset (0 means no limit); registryBurst 10 when unset or 0.
+ */
+export function defaultPullerConfig(config: NodeConfig): PullerConfig {
+  const parallel = config.maxParallelImagePulls;
+  return {
+    serializeImagePulls: config.serializeImagePulls ?? !(parallel !== undefined && parallel >= 2),
+    maxParallelImagePulls: parallel,
+    registryPullQPS: config.registryPullQPS ?? 5,
+    registryBurst: config.registryBurst || 10,
+  };
 }
 
 export function validatePullerConfig(config: PullerConfig): string[] {
