@@ -85,7 +85,9 @@ describe.each([true, false])("EnsureImageExists (serialized pulls: %s)", (serial
   });
 
   it.each([
-    ["FAILED_IMAGE", "invalid reference format: repository name (FAILED_IMAGE) must be lowercase"],
+    // The text the kubelet's own code gives (make oracle): a one-component Docker Hub name is named with its library/.
+    ["FAILED_IMAGE", "invalid reference format: repository name (library/FAILED_IMAGE) must be lowercase"],
+    ["Team/App:latest", "invalid reference format: repository name (App) must be lowercase"],
     ["http://url", "invalid reference format"],
     [
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",

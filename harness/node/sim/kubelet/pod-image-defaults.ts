@@ -38,7 +38,10 @@ function parseUncached(image: string): ParsedReference {
   if (!match) {
     const loose = ANY_CASE.exec(image);
     if (loose && loose[1] !== loose[1]!.toLowerCase()) {
-      const remote = splitDomain(loose[1]!).remainder;
+      // distribution/reference ParseNormalizedNamed names the remote as splitDockerDomain made it:
+      // a Docker Hub name of one component gets its "library/" (normalize.go:60-68, 126-136).
+      const { domain, remainder } = splitDomain(loose[1]!);
+      const remote = domain === "docker.io" && !remainder.includes("/") ? `library/${remainder}` : remainder;
       throw new Error(`invalid reference format: repository name (${remote}) must be lowercase`);
     }
     throw new Error("invalid reference format");
