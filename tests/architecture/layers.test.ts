@@ -19,7 +19,7 @@ const STAGES: readonly string[][] = [
   ["assert"],
   ["report"],
   ["run"],
-  ["fleet", "bench"],
+  ["fleet", "bench", "fidelity"],
   ["cli"],
 ];
 

@@ -1,0 +1,78 @@
+/**
+ * An image service whose answers are the sequence's pull rules, for the simulated kubelet: the
+ * same runtime the oracle's gRPC fake is, with the texts the CRI client hands the kubelet (it
+ * strips the `rpc error: code = Unknown desc = ` prefix and keeps every other code's).
+ */
+import type { AuthConfig, ImageRecord, ImageService } from "../node/sim/cri.js";
+import { PullError } from "../node/sim/cri.js";
+import type { OracleCriCall, PullRule, RuntimeImage } from "./oracle-json.js";
+
+const DEFAULT_AUTH_ERROR = (image: string) => ({
+  code: "Unknown",
+  message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials`,
+});
+
+export class RuleRuntime implements ImageService {
+  readonly log: OracleCriCall[] = [];
+  private readonly images = new Map<string, { ref: string; size: number }>();
+  private readonly rules = new Map<string, PullRule>();
+
+  constructor(images: RuntimeImage[], rules: PullRule[]) {
+    for (const image of images) this.add(image);
+    this.setRules(rules);
+  }
+
+  add(image: RuntimeImage): void {
+    this.images.set(image.image, { ref: image.ref ?? refOf(image.image), size: image.size ?? 1000 });
+  }
+
+  remove(image: string): boolean {
+    return this.images.delete(image);
+  }
+
+  setRules(rules: PullRule[]): void {
+    for (const rule of rules) this.rules.set(rule.image, rule);
+  }
+
+  async imageStatus(image: string): Promise<ImageRecord | null> {
+    const found = this.images.get(image);
+    this.log.push({ method: "ImageStatus", image, ref: found ? found.ref : "absent" });
+    return found ? { id: found.ref, repoTags: [image], repoDigests: [], size: found.size } : null;
+  }
+
+  async pullImage(image: string, auth: AuthConfig | undefined): Promise<string> {
+    const rule = this.rules.get(image);
+    const call: OracleCriCall = { method: "PullImage", image, ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}) };
+    this.log.push(call);
+    const refuse = (error: { code: string; message: string }): never => {
+      const text = error.code === "Unknown" ? error.message : `rpc error: code = ${error.code} desc = ${error.message}`;
+      call.error = `${error.code}: ${error.message}`;
+      throw new PullError(text, "unreachable");
+    };
+    if (!rule) refuse({ code: "NotFound", message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found` });
+    if (rule!.error) refuse(rule!.error);
+    if (rule!.auth && !rule!.auth.some((a) => a.username === auth?.username && a.password === auth?.password))
+      refuse(rule!.authError ?? DEFAULT_AUTH_ERROR(image));
+    const ref = rule!.ref ?? refOf(image);
+    this.images.set(image, { ref, size: rule!.size ?? 1000 });
+    call.ref = ref;
+    return ref;
+  }
+
+  async resolveDigest(): Promise<string> {
+    throw new Error("the oracle's runtime resolves no digests: proposed policies are not part of the kubelet");
+  }
+
+  async listImages(): Promise<ImageRecord[]> {
+    return [...this.images].map(([image, { ref, size }]) => ({ id: ref, repoTags: [image], repoDigests: [], size }));
+  }
+
+  async removeImage(image: string): Promise<void> {
+    this.images.delete(image);
+  }
+}
+
+/** The ref the oracle's runtime gives an image it was told nothing about. */
+function refOf(image: string): string {
+  return `sha256:${Buffer.from(image).toString("hex").padEnd(64, "0").slice(0, 64)}`;
+}
