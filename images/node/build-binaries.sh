@@ -83,7 +83,7 @@ build_kubernetes() {
     # pseudo-versions that must stay as they are.
     sed -i -E -e '/^replace \(/,/^\)/d' \
       -e "s#^(\s+k8s\.io/[a-z0-9-]+) v0\.0\.0(\s*//.*)?\$#\1 v0.$KUBE_MINOR.${ver##*.}\2#" "$src/go.mod"
-    if grep -qE '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0' "$src/go.mod"; then
+    if grep -qE '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0(\s|$)' "$src/go.mod"; then
       die "$EX_BUILD" "kubernetes go.mod still has v0.0.0 requirements after the rewrite"
     fi
     say "kubernetes v$ver: downloading the published k8s.io/* v0.$KUBE_MINOR.${ver##*.} modules"
