@@ -155,9 +155,11 @@ docker exec "$build_container" bash -euc '
   nohup containerd >/tmp/containerd.log 2>&1 &
   for i in $(seq 1 30); do [[ -S /run/containerd/containerd.sock ]] && ctr version >/dev/null 2>&1 && break; sleep 1; done
   for f in /kind/images-import/*.tar; do
-    ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests "$f" >/dev/null
+    if ! out=$(ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests "$f" 2>&1); then
+      echo "$out" >&2; exit 1
+    fi
   done
-  ctr --namespace=k8s.io images list -q | grep -v "@sha256:" | sort
+  ctr --namespace=k8s.io images list -q | grep -v -e "@sha256:" -e "^sha256:" | sed "s/^/  imported /" | sort
   pkill -x containerd
   for i in $(seq 1 30); do pgrep -x containerd >/dev/null || break; sleep 1; done
   rm -rf /kind/images-import /tmp/containerd.log
@@ -172,6 +174,8 @@ docker commit \
   --change "LABEL dev.pullcheck.inputs=$inputs" \
   --change "LABEL org.opencontainers.image.description=\"pullcheck kind node image: Kubernetes v$KUBE_VERSION, containerd $CONTAINERD_VERSION, Debian $DEBIAN_SUITE_LABEL, built offline by make node-image\"" \
   "$build_container" "$IMAGE" >/dev/null || die "$EX_DOCKER" "docker commit failed"
+docker rm -f "$build_container" >/dev/null 2>&1 || true
+build_container=""
 docker rmi "$stage" >/dev/null 2>&1 || true
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 say "built $IMAGE ($((size / 1000000)) MB) in $((SECONDS - started))s"

@@ -10,7 +10,9 @@
 #     lacks a capability (CAP_SYS_RESOURCE on pullcheck's CI VMs); elsewhere it changes nothing;
 #   - creates /lib/modules if the host has none (kind bind-mounts it into every node).
 # A dockerd that already answers is left alone; the script only says whether it has the
-# runtime. Exit codes: 0 ready, 10 a tool is missing, 15 dockerd did not answer in time.
+# runtime. When it starts one, it prints that dockerd's PID on stdout (and nothing else), so
+# a caller can stop it later: pid=$(images/node/start-dockerd.sh).
+# Exit codes: 0 ready, 10 a tool is missing, 15 dockerd did not answer in time.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log=${DOCKERD_LOG:-/tmp/pullcheck-dockerd.log}
@@ -39,9 +41,11 @@ mkdir -p "$runtime_dir"
 install -m 0755 "$here/runc-drop-missing-caps" "$wrapper"
 echo "start-dockerd: dockerd --add-runtime pullcheck-runc=$wrapper --default-runtime pullcheck-runc (log: $log)" >&2
 nohup dockerd --add-runtime "pullcheck-runc=$wrapper" --default-runtime pullcheck-runc >"$log" 2>&1 &
+pid=$!
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
-    echo "start-dockerd: dockerd answers (pid $(pgrep -x dockerd | head -1))" >&2
+    echo "start-dockerd: dockerd answers (pid $pid)" >&2
+    echo "$pid"
     exit 0
   fi
   sleep 1
