@@ -103,7 +103,7 @@ cp_image() {
       echo "ENTRYPOINT $entry"
       [[ -n $user ]] && echo "USER $user"
     fi
-    echo "LABEL dev.pullcheck.stand-in=true org.opencontainers.image.description=\"Local build of $tag for pullcheck's node image (built from source, not the upstream image)\""
+    echo "LABEL dev.pullcheck.node-image-part=true org.opencontainers.image.description=\"Local build of $tag for pullcheck's node image (built from source, not the upstream image)\""
   } >"$dir/Dockerfile"
   docker build -q -t "$tag" "$dir" >/dev/null || die "$EX_DOCKER" "docker build of $tag failed"
   docker save -o "$images_dir.partial/$(tr '/:' '__' <<<"$tag").tar" "$tag" || die "$EX_DOCKER" "docker save of $tag failed"
@@ -165,17 +165,21 @@ docker exec "$build_container" bash -euc '
   rm -rf /kind/images-import /tmp/containerd.log
 ' >&2 || die "$EX_DOCKER" "importing the control-plane images into the node's containerd failed"
 
+previous=$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 docker commit \
   --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
   --change 'CMD []' \
   --change "LABEL dev.pullcheck.kubernetes=v$KUBE_VERSION" \
   --change "LABEL dev.pullcheck.containerd=$CONTAINERD_VERSION" \
   --change "LABEL dev.pullcheck.policies=" \
+  --change "LABEL dev.pullcheck.node-rootfs=false" \
   --change "LABEL dev.pullcheck.inputs=$inputs" \
   --change "LABEL org.opencontainers.image.description=\"pullcheck kind node image: Kubernetes v$KUBE_VERSION, containerd $CONTAINERD_VERSION, Debian $DEBIAN_SUITE_LABEL, built offline by make node-image\"" \
   "$build_container" "$IMAGE" >/dev/null || die "$EX_DOCKER" "docker commit failed"
 docker rm -f "$build_container" >/dev/null 2>&1 || true
 build_container=""
 docker rmi "$stage" >/dev/null 2>&1 || true
+# The image this one replaces under the same tag would stay behind untagged.
+[[ -n $previous && $previous != "$(docker image inspect -f '{{.Id}}' "$IMAGE")" ]] && docker rmi "$previous" >/dev/null 2>&1 || true
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 say "built $IMAGE ($((size / 1000000)) MB) in $((SECONDS - started))s"
