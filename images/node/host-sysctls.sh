@@ -2,8 +2,8 @@
 # A kind node shares the host's kernel, and what runs in it writes global sysctls: the kubelet
 # sets vm.overcommit_memory=1, vm.panic_on_oom=0, kernel.panic=10, kernel.panic_on_oops=1 and
 # kernel.keys.root_maxkeys/root_maxbytes; systemd as the node's PID 1 raises fs.file-max to
-# its maximum; Docker turns on IPv6 forwarding for kind's IPv6-enabled network. This saves the host's values before a cluster and puts
-# back every one that changed after it.
+# its maximum; Docker turns on IPv6 forwarding for kind's IPv6-enabled network. This saves
+# the host's values before a cluster and puts back every one that changed after it.
 #
 #   images/node/host-sysctls.sh save    [FILE]   # before the first `kind create cluster`
 #   images/node/host-sysctls.sh restore [FILE]   # after each `kind delete cluster`
