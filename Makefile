@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle node-image node-image-clean
 
 setup: node_modules/.package-lock.json tools
 
@@ -32,6 +32,22 @@ setup-kind: setup $(TOOLS)/kind
 $(TOOLS)/kind:
 	@command -v go >/dev/null || { echo "make setup-kind: Go is needed to install the pinned kind CLI (https://go.dev/dl/)"; exit 1; }
 	GOBIN=$(TOOLS) go install sigs.k8s.io/kind@$(KIND_VERSION)
+
+# A kind node image built offline, from the Go module proxy and Debian's packages only (no image
+# pull): pullcheck/node:v$(KUBE_VERSION). Cached outside the tree, so a second run takes seconds.
+# Needs Go, gcc, mmdebstrap, jq and a Docker engine (images/node/start-dockerd.sh). See
+# images/node/README.md and docs/kind.md.
+KUBE_VERSION ?= 1.35.4
+NODE_IMAGE_TAG ?= pullcheck/node:v$(KUBE_VERSION)
+NODE_IMAGE_CACHE ?= $(or $(PULLCHECK_NODE_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pullcheck/node-image)
+node-image:
+	@KUBE_VERSION=$(KUBE_VERSION) NODE_IMAGE_TAG=$(NODE_IMAGE_TAG) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash images/node/build.sh
+
+# Removes the built node image, its root-filesystem images and the cache (not Go's module cache).
+node-image-clean:
+	-docker rmi $(NODE_IMAGE_TAG) 2>/dev/null
+	-docker images -q --filter label=dev.pullcheck.node-rootfs=true | sort -u | xargs -r docker rmi 2>/dev/null
+	rm -rf $(NODE_IMAGE_CACHE)
 
 # The two catalogues run on their own, after the other tests: they are the heaviest files, and
 # the simulation judges hanging connections by real time (docs/simulation.md, "Time").
