@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle node-image node-image-clean
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean
 
 setup: node_modules/.package-lock.json tools
 
@@ -118,6 +118,11 @@ ORACLE_VERSIONS ?= 1.35.4 1.36.3 1.37.2
 ORACLE_ACTION ?= build
 oracle:
 	@for v in $(ORACLE_VERSIONS); do bash oracle/build.sh $$v $(ORACLE_ACTION) || exit 1; done
+
+# The simulation against the oracle on 10,000 generated sequences (make test runs 2,000).
+FIDELITY_RUNS ?= 10000
+fidelity: setup oracle
+	FIDELITY_RUNS=$(FIDELITY_RUNS) npx vitest run tests/fidelity
 
 # The oracle's Go tests against every release (part of make test; a cold build takes minutes).
 test-oracle:

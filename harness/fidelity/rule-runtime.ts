@@ -23,25 +23,29 @@ export class RuleRuntime implements ImageService {
   }
 
   add(image: RuntimeImage): void {
-    this.images.set(image.image, { ref: image.ref ?? refOf(image.image), size: image.size ?? 1000 });
+    this.images.set(normalized(image.image), { ref: image.ref ?? refOf(image.image), size: image.size ?? 1000 });
   }
 
+  /** Removes the image and every other name of it, as containerd's CRI RemoveImage does (the sim's image service too). */
   remove(image: string): boolean {
-    return this.images.delete(image);
+    const found = this.images.get(normalized(image));
+    if (!found) return false;
+    for (const [name, { ref }] of [...this.images]) if (ref === found.ref) this.images.delete(name);
+    return true;
   }
 
   setRules(rules: PullRule[]): void {
-    for (const rule of rules) this.rules.set(rule.image, rule);
+    for (const rule of rules) this.rules.set(normalized(rule.image), rule);
   }
 
   async imageStatus(image: string): Promise<ImageRecord | null> {
-    const found = this.images.get(image);
+    const found = this.images.get(normalized(image));
     this.log.push({ method: "ImageStatus", image, ref: found ? found.ref : "absent" });
     return found ? { id: found.ref, repoTags: [image], repoDigests: [], size: found.size } : null;
   }
 
   async pullImage(image: string, auth: AuthConfig | undefined): Promise<string> {
-    const rule = this.rules.get(image);
+    const rule = this.rules.get(normalized(image));
     const call: OracleCriCall = { method: "PullImage", image, ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}) };
     this.log.push(call);
     const refuse = (error: { code: string; message: string }): never => {
@@ -54,7 +58,7 @@ export class RuleRuntime implements ImageService {
     if (rule!.auth && !rule!.auth.some((a) => a.username === auth?.username && a.password === auth?.password))
       refuse(rule!.authError ?? DEFAULT_AUTH_ERROR(image));
     const ref = rule!.ref ?? refOf(image);
-    this.images.set(image, { ref, size: rule!.size ?? 1000 });
+    this.images.set(normalized(image), { ref, size: rule!.size ?? 1000 });
     call.ref = ref;
     return ref;
   }
@@ -68,11 +72,20 @@ export class RuleRuntime implements ImageService {
   }
 
   async removeImage(image: string): Promise<void> {
-    this.images.delete(image);
+    this.remove(image);
   }
 }
 
 /** The ref the oracle's runtime gives an image it was told nothing about. */
 function refOf(image: string): string {
   return `sha256:${Buffer.from(image).toString("hex").padEnd(64, "0").slice(0, 64)}`;
+}
+
+/** One image under one name, as containerd names it: `app` is `docker.io/library/app:latest`, `host/app` is `host/app:latest`. */
+function normalized(image: string): string {
+  const slash = image.indexOf("/");
+  const first = slash < 0 ? "" : image.slice(0, slash);
+  const qualified = slash < 0 ? `docker.io/library/${image}` : /[.:]/.test(first) || first === "localhost" ? image : `docker.io/${image}`;
+  const last = qualified.slice(qualified.lastIndexOf("/") + 1);
+  return last.includes(":") || last.includes("@") ? qualified : `${qualified}:latest`;
 }

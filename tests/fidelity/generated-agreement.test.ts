@@ -1,0 +1,29 @@
+/**
+ * Generated sequences through the kubelet's own code and the simulation (seeded, so a failure is
+ * reproducible: the message gives the sequence). FIDELITY_RUNS sets how many (default 2000;
+ * `make fidelity` runs 10,000).
+ */
+import { existsSync } from "node:fs";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { askOracle, oracleBinary } from "../../harness/fidelity/oracle-process.js";
+import { firstDifference, formatDifference } from "../../harness/fidelity/first-difference.js";
+import { simAnswers } from "../../harness/fidelity/sim-answers.js";
+import { generatedSequence } from "./generated-sequences.js";
+
+const RUNS = Number(process.env.FIDELITY_RUNS ?? 2000);
+const SEED = Number(process.env.FIDELITY_SEED ?? 2535);
+
+describe("generated sequences", () => {
+  it(`should get the kubelet 1.35.4's answers from the simulation (${RUNS} sequences, seed ${SEED})`, { timeout: 30 * 60_000 }, async (ctx) => {
+    const binary = oracleBinary("1.35.4");
+    if (!existsSync(binary)) return ctx.skip(`the oracle for 1.35.4 is not built (make oracle): ${binary}`);
+    await fc.assert(
+      fc.asyncProperty(generatedSequence, async (input) => {
+        const difference = firstDifference(askOracle(binary, input), await simAnswers(input, "1.35"));
+        if (difference) throw new Error(formatDifference(difference));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
