@@ -11,6 +11,7 @@ import { onCleanup } from "../../support/cleanup.js";
 import { retryUntil } from "../../support/retry-until.js";
 import { renderClusterConfig, renderHostsToml } from "./kind-config.js";
 import { registryImageIds } from "./kind-objects.js";
+import { readHostSysctls, restoreHostSysctls, type SysctlValues } from "./host-sysctls.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
 
 const run = promisify(execFile);
@@ -25,6 +26,8 @@ export interface KindClusterOptions {
   retain?: boolean;
   /** The Docker CLI that runs commands in the node (tests give a recording one). */
   dockerBinary?: string;
+  /** Where the host's sysctls are read and restored (tests give a folder of their own). */
+  procSys?: string;
 }
 
 /** Where the kubelet keeps KEP-2535 pull intents and records (`<root dir>/image_manager`). */
@@ -36,6 +39,7 @@ export class KindCluster {
   readonly certsDir: string;
   private kubeconfigText = "";
   private unregister: () => void = () => {};
+  private hostSysctls: SysctlValues | undefined;
 
   constructor(private readonly options: KindClusterOptions) {
     if (!existsSync(options.kindBinary))
@@ -64,6 +68,7 @@ export class KindCluster {
         containerdConfigTable: this.options.containerdConfigTable,
       }),
     );
+    this.hostSysctls = readHostSysctls(this.options.procSys);
     if (!this.options.retain) this.unregister = onCleanup(() => this.deleteSync());
     try {
       await run(this.options.kindBinary, ["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"], {
@@ -136,6 +141,14 @@ export class KindCluster {
     if (this.options.retain) return;
     await run(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName]).catch(() => {});
     this.unregister();
+    this.restoreHostSysctls();
+  }
+
+  /** The host's kernel settings as they were before the cluster (see host-sysctls.ts). */
+  private restoreHostSysctls(): void {
+    if (!this.hostSysctls) return;
+    for (const line of restoreHostSysctls(this.hostSysctls, this.options.procSys)) console.log(`pullcheck: host sysctl ${line}`);
+    this.hostSysctls = undefined;
   }
 
   private deleteSync(): void {
@@ -144,5 +157,6 @@ export class KindCluster {
     } catch {
       // best effort on exit; `make clean` removes leftover kind clusters named pullcheck-*
     }
+    this.restoreHostSysctls();
   }
 }

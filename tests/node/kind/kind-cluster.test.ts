@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_NODE_IMAGE } from "../../../harness/run/backends/kind.js";
+import { readHostSysctls } from "../../../harness/node/kind/host-sysctls.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const NODE_IMAGE = process.env.KIND_NODE_IMAGE ?? DEFAULT_NODE_IMAGE;
@@ -37,6 +38,7 @@ describe("kind backend against a real cluster", () => {
   it("should reproduce outage/not-cached under Always with a real kubelet", { timeout: 15 * 60_000 }, (ctx) => {
     const missing = missingPrerequisite();
     if (missing) return ctx.skip(`no kind cluster can be created here: ${missing}`);
+    const sysctlsBefore = readHostSysctls();
     const run = spawnSync(
       process.execPath,
       [
@@ -63,5 +65,7 @@ describe("kind backend against a real cluster", () => {
     );
     expect(run.status, `${run.stdout}${run.stderr}`.slice(-4000)).toBe(0);
     expect(execFileSync(join(ROOT, ".tools", "bin", "kind"), ["get", "clusters"], { encoding: "utf8" })).not.toMatch(/^pullcheck-/m);
+    // The node's kubelet changed them on the shared kernel while the cluster ran; the backend restores them.
+    expect(readHostSysctls()).toEqual(sysctlsBefore);
   });
 });
