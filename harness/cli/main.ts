@@ -117,13 +117,6 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
   const { values, positionals } = parsed;
   const defaults = defaultRunConfig();
   const backends = values.backend ?? ["sim"];
-  for (const backend of backends) {
-    if (!BACKENDS.some((b) => b.name === backend)) {
-      throw new InputError([
-        { path: "--backend", message: `unknown backend ${backend}`, hint: `backends: ${BACKENDS.map((b) => `${b.name} (${b.description})`).join("; ")}` },
-      ]);
-    }
-  }
   if (!backends.includes("kind") && (values["node-image"] !== undefined || values["kind-policies"] !== undefined)) {
     throw new InputError([{ path: "--node-image/--kind-policies", message: "these apply to the kind backend only", hint: "add --backend kind" }]);
   }

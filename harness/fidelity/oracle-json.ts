@@ -2,6 +2,7 @@
  * The oracle's JSON (`pullcheck.oracle/v1`, docs/oracle.md): a sequence of calls into a
  * kubelet's image path, and what the kubelet answered. The parts both answerers speak.
  */
+import type { NodeConfig } from "../scenario/types.js";
 
 export interface RuntimeImage {
   image: string;
@@ -45,15 +46,8 @@ export type OracleCall =
 
 export interface OracleInput {
   apiVersion: "pullcheck.oracle/v1";
-  kubeletConfig?: {
-    serializeImagePulls?: boolean;
-    maxParallelImagePulls?: number;
-    registryPullQPS?: number;
-    registryBurst?: number;
-    imagePullCredentialsVerificationPolicy?: "NeverVerify" | "NeverVerifyPreloadedImages" | "NeverVerifyAllowlistedImages" | "AlwaysVerify";
-    preloadedImagesVerificationAllowlist?: string[];
-    featureGates?: Record<string, boolean>;
-  };
+  /** The image fields of a KubeletConfiguration (v1beta1), as scenarios give them. */
+  kubeletConfig?: NodeConfig;
   images?: RuntimeImage[];
   pulls?: PullRule[];
   calls: OracleCall[];

@@ -3,6 +3,7 @@
  * same runtime the oracle's gRPC fake is, with the texts the CRI client hands the kubelet (it
  * strips the `rpc error: code = Unknown desc = ` prefix and keeps every other code's).
  */
+import { createHash } from "node:crypto";
 import type { AuthConfig, ImageRecord, ImageService } from "../node/sim/cri.js";
 import { PullError } from "../node/sim/cri.js";
 import type { OracleCriCall, PullRule, RuntimeImage } from "./oracle-json.js";
@@ -76,9 +77,9 @@ export class RuleRuntime implements ImageService {
   }
 }
 
-/** The ref the oracle's runtime gives an image it was told nothing about. */
+/** The ref the oracle's runtime gives an image it was told nothing about: the sha256 of its containerd name (oracle/runtime_fake.go). */
 function refOf(image: string): string {
-  return `sha256:${Buffer.from(image).toString("hex").padEnd(64, "0").slice(0, 64)}`;
+  return `sha256:${createHash("sha256").update(normalized(image)).digest("hex")}`;
 }
 
 /** One image under one name, as containerd names it: `app` is `docker.io/library/app:latest`, `host/app` is `host/app:latest`. */

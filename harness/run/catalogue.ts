@@ -42,7 +42,9 @@ export function loadCatalogue(config: RunConfig): Catalogue {
   if (problems.length > 0) throw new InputError(problems);
   for (const name of config.backends) {
     if (!backendNamed(name))
-      throw new InputError([{ path: "--backend", message: `unknown backend ${name}`, hint: `backends: ${BACKENDS.map((b) => b.name).join(", ")}` }]);
+      throw new InputError([
+        { path: "--backend", message: `unknown backend ${name}`, hint: `backends: ${BACKENDS.map((b) => `${b.name} (${b.description})`).join("; ")}` },
+      ]);
   }
   const selected = config.policies.length > 0 ? policies.filter((p) => config.policies.includes(p.name)) : policies;
   const plan: PlannedTest[] = [];
