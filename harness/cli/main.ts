@@ -11,7 +11,7 @@ import { runTests } from "./run-tests.js";
 import { buildReport, writeDocs } from "./build-report.js";
 import { fleetCommand } from "./fleet-command.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../environment/start-as-containers.js";
-import { DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
+import { DEFAULT_KIND_WORKERS, DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
 import { BACKENDS } from "../run/backends/index.js";
 import { benchCommand } from "./bench-command.js";
 import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
@@ -34,6 +34,8 @@ options (run, list):
   --node-image IMG   kind node image (default ${DEFAULT_NODE_IMAGE}); a kubelet fork's image works too
   --kind-policies P  comma-separated proposed policies the node image's kubelet knows (default: its
                      label dev.pullcheck.policies)
+  --kind-workers N   kind worker nodes, one test at a time on each (default ${DEFAULT_KIND_WORKERS}; 0: one node
+                     that is also the control plane)
   --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*'; repeatable)
   --retain           keep the environment running afterwards and print where it is
   --parallel N       tests at once, each with its own registry and Toxiproxy (default 4)
@@ -106,6 +108,7 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
         "gate-image": { type: "string" },
         "node-image": { type: "string" },
         "kind-policies": { type: "string" },
+        "kind-workers": { type: "string" },
         report: { type: "boolean" },
         output: { type: "string" },
         "kubelet-version": { type: "string" },
@@ -117,8 +120,16 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
   const { values, positionals } = parsed;
   const defaults = defaultRunConfig();
   const backends = values.backend ?? ["sim"];
-  if (!backends.includes("kind") && (values["node-image"] !== undefined || values["kind-policies"] !== undefined)) {
-    throw new InputError([{ path: "--node-image/--kind-policies", message: "these apply to the kind backend only", hint: "add --backend kind" }]);
+  if (!backends.includes("kind") && [values["node-image"], values["kind-policies"], values["kind-workers"]].some((v) => v !== undefined)) {
+    throw new InputError([
+      { path: "--node-image/--kind-policies/--kind-workers", message: "these apply to the kind backend only", hint: "add --backend kind" },
+    ]);
+  }
+  const workers = values["kind-workers"] === undefined ? DEFAULT_KIND_WORKERS : Number(values["kind-workers"]);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 8) {
+    throw new InputError([
+      { path: "--kind-workers", message: `"${values["kind-workers"]}" is not a number of worker nodes between 0 and 8`, hint: "e.g. --kind-workers 3" },
+    ]);
   }
   const version = values["kubelet-version"] ?? "1.35";
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
@@ -153,11 +164,11 @@ function parseRunOptions(args: string[]): { config: RunConfig; report: boolean }
     gate: values["gate-image"] ?? DEFAULT_CONTAINER_IMAGES.gate,
   };
   const containers = values.containers ? { images: containerImages } : undefined;
-  const kind = backends.includes("kind") ? kindRunOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"]) : undefined;
+  const kind = backends.includes("kind") ? kindRunOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"], workers) : undefined;
   const config: RunConfig = {
     ...defaults,
-    // A kind cluster runs one test at a time; so does everything else in a run that has one.
-    parallel: kind ? 1 : parallel,
+    // A kind cluster runs one test at a time per test node; so does everything else in a run that has one.
+    parallel: kind ? Math.max(1, workers) : parallel,
     ...(kind ? { kind } : {}),
     ...(containers ? { containers } : {}),
     containerImages,

@@ -22,6 +22,8 @@ export type Observation =
       kind: "request";
       at: number;
       pod: string | undefined;
+      /** Set when the client did not name the pod and the node matched the request to it by time (kind). */
+      podMatchedByTime?: true;
       node: string | undefined;
       method: string;
       path: string;

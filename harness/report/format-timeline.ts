@@ -11,7 +11,7 @@ const FORMAT: Formatters = {
       : `   pod/${o.pod} ${o.state.phase === "creating" ? "waiting" : o.state.phase} ${o.state.reason}${o.state.message ? `: ${o.state.message}` : ""}`,
   event: (o) => `   event pod/${o.pod} ${o.type} ${o.reason}: ${o.message}`,
   request: (o) =>
-    `   registry ${o.method} ${o.path} → ${o.status}${o.injected ? " (injected)" : ""}${o.aborted ? " (cut off)" : ""} ${o.bytes}B${o.pod ? ` [pod/${o.pod}]` : o.node ? ` [${o.node}]` : ""}${o.user ? ` user=${o.user}` : ""}`,
+    `   registry ${o.method} ${o.path} → ${o.status}${o.injected ? " (injected)" : ""}${o.aborted ? " (cut off)" : ""} ${o.bytes}B${o.pod ? ` [pod/${o.pod}${o.podMatchedByTime ? " by time" : ""}]` : o.node ? ` [${o.node}]` : ""}${o.user ? ` user=${o.user}` : ""}`,
   fault: (o) => `   fault ${o.text}`,
   note: (o) => `   note ${o.text}`,
 };

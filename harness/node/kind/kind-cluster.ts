@@ -9,7 +9,9 @@ import { promisify } from "node:util";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { onCleanup } from "../../support/cleanup.js";
 import { retryUntil } from "../../support/retry-until.js";
-import { renderClusterConfig, renderHostsToml } from "./kind-config.js";
+import { kindNodeNames, renderClusterConfig, renderHostsToml } from "./kind-config.js";
+import { KUBELET_CONFIG_FILE, kubeletConfigFor } from "./kubelet-config.js";
+import type { NodeConfig } from "../../scenario/types.js";
 import { registryImageIds } from "./kind-objects.js";
 import { readHostSysctls, restoreHostSysctls, type SysctlValues } from "./host-sysctls.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
@@ -20,8 +22,10 @@ export interface KindClusterOptions {
   kindBinary: string;
   clusterName: string;
   nodeImage: string;
-  /** The run's directory: cluster config, the node's certs.d, exported logs. */
+  /** The run's directory: cluster config, each node's certs.d, exported logs. */
   workDir: string;
+  /** Worker nodes, each running one test at a time; 0 (the default) for one node that is also the control plane. */
+  workers?: number;
   containerdConfigTable?: "v2" | "v3";
   retain?: boolean;
   /** The Docker CLI that runs commands in the node (tests give a recording one). */
@@ -36,8 +40,12 @@ const KUBELET_HEALTHZ = "http://127.0.0.1:10248/healthz";
 const KUBELET_START_TIMEOUT_MS = 60_000;
 
 export class KindCluster {
-  readonly certsDir: string;
+  /** The nodes that run the tests' pods (their container names, which are also their Kubernetes node names). */
+  readonly testNodes: string[];
+  private readonly certsDir: string;
   private kubeconfigText = "";
+  /** The KubeletConfiguration kubeadm wrote, before any scenario's settings. */
+  private kubeletConfig = "";
   private unregister: () => void = () => {};
   private hostSysctls: SysctlValues | undefined;
 
@@ -45,11 +53,8 @@ export class KindCluster {
     if (!existsSync(options.kindBinary))
       throw new EnvironmentError(`the kind CLI is missing: ${options.kindBinary}`, "run `make setup-kind` (it installs the pinned kind with go install)");
     this.certsDir = join(options.workDir, "certs.d");
-  }
-
-  /** The control-plane node's container name (kind names it <cluster>-control-plane). */
-  get nodeContainer(): string {
-    return `${this.options.clusterName}-control-plane`;
+    const names = kindNodeNames(options.clusterName, options.workers ?? 0);
+    this.testNodes = names.workers.length > 0 ? names.workers : [names.controlPlane];
   }
 
   get kubeconfig(): string {
@@ -57,15 +62,20 @@ export class KindCluster {
   }
 
   async create(): Promise<void> {
-    mkdirSync(this.certsDir, { recursive: true });
+    const certsDirOf = (node: string) => {
+      const dir = join(this.certsDir, node);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
     const configFile = join(this.options.workDir, "kind-cluster.yaml");
     writeFileSync(
       configFile,
       renderClusterConfig({
         clusterName: this.options.clusterName,
         nodeImage: this.options.nodeImage,
-        certsDir: this.certsDir,
-        containerdConfigTable: this.options.containerdConfigTable,
+        workers: this.options.workers ?? 0,
+        certsDirOf,
+        ...(this.options.containerdConfigTable ? { containerdConfigTable: this.options.containerdConfigTable } : {}),
       }),
     );
     this.hostSysctls = readHostSysctls(this.options.procSys);
@@ -82,24 +92,25 @@ export class KindCluster {
       );
     }
     this.kubeconfigText = (await run(this.options.kindBinary, ["get", "kubeconfig", "--name", this.options.clusterName])).stdout;
+    this.kubeletConfig = await this.exec(this.testNodes[0]!, ["cat", KUBELET_CONFIG_FILE]);
   }
 
   /** Sends the node's pulls for the registry host to `endpoint` (containerd reads it at each pull, no restart). */
-  writeRegistryHost(endpoint: string): void {
-    const dir = join(this.certsDir, REGISTRY_HOST);
+  writeRegistryHost(node: string, endpoint: string): void {
+    const dir = join(this.certsDir, node, REGISTRY_HOST);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "hosts.toml"), renderHostsToml(endpoint));
   }
 
-  /** Runs a command in the node container (crictl, systemctl). */
-  async exec(command: string[]): Promise<string> {
+  /** Runs a command in a node container (crictl, systemctl). */
+  async exec(node: string, command: string[]): Promise<string> {
     try {
-      const { stdout } = await run(this.options.dockerBinary ?? "docker", ["exec", this.nodeContainer, ...command], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await run(this.options.dockerBinary ?? "docker", ["exec", node, ...command], { maxBuffer: 16 * 1024 * 1024 });
       return stdout;
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() || errorMessage(error);
       throw new EnvironmentError(
-        `\`${command.join(" ")}\` failed in the kind node ${this.nodeContainer}:\n${stderr}`,
+        `\`${command.join(" ")}\` failed in the kind node ${node}:\n${stderr}`,
         "is the cluster still running (docker ps)? `--retain` keeps it for a look after the run",
       );
     }
@@ -109,25 +120,28 @@ export class KindCluster {
    * Gives the next test the node the simulation gives it: no image from the registry host, the
    * scenario's `preload` images pulled (these requests are not the test's), and a kubelet that
    * starts from empty pull records. Without that, the records of an earlier test would vouch for
-   * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again,
-   * and this returns when its health endpoint answers.
+   * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again
+   * with the scenario's kubelet settings, and this returns when its health endpoint answers.
    */
-  async resetNode(preload: string[]): Promise<void> {
-    await this.exec(["systemctl", "stop", "kubelet"]);
-    await this.exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
-    for (const id of registryImageIds(await this.exec(["crictl", "images", "-o", "json"]))) await this.exec(["crictl", "rmi", id]);
-    for (const image of preload) await this.exec(["crictl", "pull", image]);
-    await this.exec(["systemctl", "start", "kubelet"]);
-    await this.waitForKubelet();
+  async resetNode(node: string, preload: string[], config: NodeConfig | undefined): Promise<void> {
+    const exec = (command: string[]) => this.exec(node, command);
+    await exec(["systemctl", "stop", "kubelet"]);
+    await exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
+    const kubeletConfig = Buffer.from(kubeletConfigFor(this.kubeletConfig, config)).toString("base64");
+    await exec(["sh", "-c", `echo ${kubeletConfig} | base64 -d > ${KUBELET_CONFIG_FILE}`]);
+    for (const id of registryImageIds(await exec(["crictl", "images", "-o", "json"]))) await exec(["crictl", "rmi", id]);
+    for (const image of preload) await exec(["crictl", "pull", image]);
+    await exec(["systemctl", "start", "kubelet"]);
+    await this.waitForKubelet(node);
   }
 
-  private async waitForKubelet(): Promise<void> {
-    await retryUntil(() => this.exec(["curl", "-sf", KUBELET_HEALTHZ]), {
+  private async waitForKubelet(node: string): Promise<void> {
+    await retryUntil(() => this.exec(node, ["curl", "-sf", KUBELET_HEALTHZ]), {
       timeoutMs: KUBELET_START_TIMEOUT_MS,
       intervalMs: 500,
       giveUp: (error) =>
         new EnvironmentError(
-          `the kubelet in ${this.nodeContainer} did not answer ${KUBELET_HEALTHZ} within ${KUBELET_START_TIMEOUT_MS / 1000} s after it was started again:\n${errorMessage(error)}`,
+          `the kubelet in ${node} did not answer ${KUBELET_HEALTHZ} within ${KUBELET_START_TIMEOUT_MS / 1000} s after it was started again:\n${errorMessage(error)}`,
           "look at `journalctl -u kubelet` in the node (`--retain` keeps the cluster)",
         ),
     });

@@ -4,11 +4,12 @@
  * The CRI registry table is `plugins."io.containerd.grpc.v1.cri".registry` in the `version = 2`
  * config kind's node images ship (kind images/base/files/etc/containerd/config.toml, v0.31.0 and
  * v0.33.0), and `plugins."io.containerd.cri.v1.images".registry` in containerd 2's native
- * `version = 3` format; `containerdConfigTable: "v3"` renders the latter. Not seen in a running
- * node (no node image can be pulled where this was written).
+ * `version = 3` format; `containerdConfigTable: "v3"` renders the latter. The offline node image
+ * (images/node) ships a `version = 2` config, like kind's.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../support/repo-root.js";
 
 export const KIND_CONFIG_DIR = join(REPO_ROOT, "kind-config");
@@ -16,20 +17,40 @@ export const KIND_CONFIG_DIR = join(REPO_ROOT, "kind-config");
 export interface ClusterConfigInput {
   clusterName: string;
   nodeImage: string;
-  /** Host folder mounted as the node's /etc/containerd/certs.d. */
-  certsDir: string;
+  /** Worker nodes; 0 for one control-plane node that runs the pods. */
+  workers: number;
+  /** Host folder mounted as a node's /etc/containerd/certs.d, by the node's container name. */
+  certsDirOf: (node: string) => string;
   containerdConfigTable?: "v2" | "v3";
 }
 
+/** The node containers kind creates for `workers` workers: <cluster>-control-plane, <cluster>-worker, <cluster>-worker2, … */
+export function kindNodeNames(clusterName: string, workers: number): { controlPlane: string; workers: string[] } {
+  return {
+    controlPlane: `${clusterName}-control-plane`,
+    workers: Array.from({ length: workers }, (_, i) => `${clusterName}-worker${i === 0 ? "" : i + 1}`),
+  };
+}
+
 export function renderClusterConfig(input: ClusterConfigInput): string {
-  const text = fill(readFileSync(join(KIND_CONFIG_DIR, "cluster.yaml"), "utf8"), {
-    clusterName: input.clusterName,
-    nodeImage: input.nodeImage,
-    certsDir: input.certsDir,
+  const config = parse(readFileSync(join(KIND_CONFIG_DIR, "cluster.yaml"), "utf8")) as { containerdConfigPatches: string[] } & Record<string, unknown>;
+  const names = kindNodeNames(input.clusterName, input.workers);
+  const node = (role: "control-plane" | "worker", name: string) => ({
+    role,
+    image: input.nodeImage,
+    extraMounts: [{ hostPath: input.certsDirOf(name), containerPath: "/etc/containerd/certs.d", readOnly: true }],
   });
-  return input.containerdConfigTable === "v3"
-    ? text.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry')
-    : text;
+  const patches =
+    input.containerdConfigTable === "v3"
+      ? config.containerdConfigPatches.map((p) => p.replace('plugins."io.containerd.grpc.v1.cri".registry', 'plugins."io.containerd.cri.v1.images".registry'))
+      : config.containerdConfigPatches;
+  return stringify({
+    kind: config.kind,
+    apiVersion: config.apiVersion,
+    name: input.clusterName,
+    containerdConfigPatches: patches,
+    nodes: [node("control-plane", names.controlPlane), ...names.workers.map((name) => node("worker", name))],
+  });
 }
 
 /**
@@ -39,14 +60,6 @@ export function renderClusterConfig(input: ClusterConfigInput): string {
  * only withholds credentials from a host that differs from a ServerAddress that is set.
  */
 export function renderHostsToml(endpoint: string): string {
-  return fill(readFileSync(join(KIND_CONFIG_DIR, "hosts.toml"), "utf8"), { endpoint });
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`kind-config template needs a value for ${key}`);
-    if (/["\n]/.test(value)) throw new Error(`kind-config value for ${key} must not contain quotes or newlines: ${JSON.stringify(value)}`);
-    return value;
-  });
+  if (!/^[A-Za-z0-9.-]+:\d+$/.test(endpoint)) throw new Error(`a registry endpoint is host:port, got ${JSON.stringify(endpoint)}`);
+  return readFileSync(join(KIND_CONFIG_DIR, "hosts.toml"), "utf8").replace("{{endpoint}}", endpoint);
 }

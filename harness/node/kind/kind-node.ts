@@ -3,9 +3,6 @@
  * @kubernetes/client-node; the pod's container status and the namespace's Events are polled and
  * put on the timeline (real clock). `gc` is `crictl rmi` in the node, `restart: kubelet` is
  * `systemctl restart kubelet` there.
- *
- * Not checked against a real cluster on the machine this was written on (no kind node image can
- * be pulled there); see docs/kind.md.
  */
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { RealClock, type Clock } from "../../support/clock.js";
@@ -16,6 +13,7 @@ import type { NodeUnderTest } from "../node-under-test.js";
 import type { PodRequest } from "../../scenario/steps/index.js";
 import type { KindCluster } from "./kind-cluster.js";
 import { EventReader, podManifest, pullSecretManifest, statusObservation } from "./kind-objects.js";
+import { PullAttribution, type AttributableRequest } from "./pull-attribution.js";
 
 const POLL_MS = 500;
 const SERVICE_ACCOUNT_TIMEOUT_MS = 60_000;
@@ -25,6 +23,7 @@ export class KindNode implements NodeUnderTest {
   readonly clock: Clock = new RealClock();
   private readonly api: CoreV1Api;
   private readonly events = new EventReader();
+  private readonly attribution = new PullAttribution();
   private readonly lastState = new Map<string, string>();
   private readonly pods = new Set<string>();
   private readonly secrets = new Set<string>();
@@ -33,6 +32,8 @@ export class KindNode implements NodeUnderTest {
 
   constructor(
     private readonly cluster: KindCluster,
+    /** The kind node (container and Kubernetes node name) the test's pods are bound to. */
+    private readonly nodeName: string,
     private readonly namespace: string,
     private readonly timeline: Timeline,
   ) {
@@ -69,21 +70,28 @@ export class KindNode implements NodeUnderTest {
       await this.api.createNamespacedSecret({ namespace: this.namespace, body: pullSecretManifest(request.pullSecret, this.namespace) });
       this.secrets.add(request.pullSecret.name);
     }
-    await this.api.createNamespacedPod({ namespace: this.namespace, body: podManifest(request, this.namespace) });
+    this.attribution.podCreated(request.name, request.image, this.clock.now());
+    await this.api.createNamespacedPod({ namespace: this.namespace, body: podManifest(request, this.namespace, this.nodeName) });
     this.pods.add(request.name);
   }
 
   async deletePod(name: string): Promise<void> {
     await this.api.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 });
+    this.attribution.podDeleted(name, this.clock.now());
     this.pods.delete(name);
   }
 
   async removeImage(image: string): Promise<void> {
-    await this.cluster.exec(["crictl", "rmi", image]);
+    await this.cluster.exec(this.nodeName, ["crictl", "rmi", image]);
   }
 
   async restartKubelet(): Promise<void> {
-    await this.cluster.exec(["systemctl", "restart", "kubelet"]);
+    await this.cluster.exec(this.nodeName, ["systemctl", "restart", "kubelet"]);
+  }
+
+  /** The pod a registry request that does not name one was for (see pull-attribution.ts). */
+  podOfRequest(request: AttributableRequest): string | undefined {
+    return this.attribution.attribute(request);
   }
 
   contentVerified(): boolean | undefined {
@@ -110,6 +118,7 @@ export class KindNode implements NodeUnderTest {
         const pod = await this.api.readNamespacedPod({ name, namespace: this.namespace });
         const observation = statusObservation(pod, at);
         const key = observation ? JSON.stringify(observation.state) : "";
+        if (observation) this.attribution.podObserved(name, observation.state.phase === "running", at);
         if (observation && this.lastState.get(name) !== key) {
           this.lastState.set(name, key);
           this.timeline.add(observation);

@@ -11,12 +11,14 @@ import { REGISTRY_HOST } from "../../scenario/image-names.js";
 
 export const KIND_NAMESPACE = "pullcheck";
 
-export function podManifest(request: PodRequest, namespace = KIND_NAMESPACE): V1Pod {
+/** The pod, bound to `nodeName` when given (the scheduler is not asked: the test owns that node). */
+export function podManifest(request: PodRequest, namespace = KIND_NAMESPACE, nodeName?: string): V1Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: request.name, namespace, labels: { "app.kubernetes.io/managed-by": "pullcheck" } },
     spec: {
+      ...(nodeName ? { nodeName } : {}),
       restartPolicy: "Always",
       terminationGracePeriodSeconds: 0,
       // No token volume: like the simulation's pods, nothing to mount, and no wait for the

@@ -4,5 +4,7 @@ export interface KindRunOptions {
   clusterName: string;
   /** Proposed policies the node image's kubelet knows (its label dev.pullcheck.policies, or --kind-policies). */
   supportedPolicies: string[];
+  /** Worker nodes, one test at a time on each; 0 for a single node that is also the control plane. */
+  workers: number;
   containerdConfigTable?: "v2" | "v3";
 }

@@ -22,21 +22,26 @@ import { EnvironmentError } from "../../support/errors.js";
 import { fixtureWorld } from "../fixture-world.js";
 import type { Backend } from "./backend.js";
 import type { KindRunOptions } from "./kind-options.js";
+import { SharedKindCluster } from "./shared-kind-cluster.js";
+import type { GateLogEntry } from "../../environment/gate/http-gate.js";
 
 const KIND_BINARY = join(REPO_ROOT, ".tools", "bin", "kind");
 
 /**
  * The node image used when --node-image is not given: Kubernetes 1.35, the release the simulation
- * models, as kind v0.31.0 published it (its default image, pkg/apis/config/defaults/image.go at
- * that tag), pinned by digest.
+ * models, as `make node-image` builds it offline. Where images can be pulled, kind's own works too:
+ * kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f.
  */
-export const DEFAULT_NODE_IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
+export const DEFAULT_NODE_IMAGE = "pullcheck/node:v1.35.4";
+
+/** Worker nodes when --kind-workers is not given: tests at once on a 2-core machine (see docs/kind.md, "Speed"). */
+export const DEFAULT_KIND_WORKERS = 3;
 
 export const kind: Backend = {
   name: "kind",
   description: "a real kubelet in a kind cluster, on the real clock (needs Docker, make setup-kind and a node image)",
-  // One cluster per run, one test at a time.
-  concurrency: () => 1,
+  // One cluster per run, one test at a time on each of its test nodes.
+  concurrency: (config) => Math.max(1, config.kind?.workers ?? 0),
   testTimeoutMs: 30 * 60_000,
   cannotRun(test, config) {
     if (test.policy.kind !== "proposed" || config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
@@ -49,7 +54,7 @@ export const kind: Backend = {
 };
 
 /** The kind backend's options, read at the edge; fails early (with the fix) when the kind CLI is missing. */
-export function kindRunOptions(nodeImage: string, policiesFlag: string | undefined): KindRunOptions {
+export function kindRunOptions(nodeImage: string, policiesFlag: string | undefined, workers: number): KindRunOptions {
   if (!existsSync(KIND_BINARY))
     throw new EnvironmentError(`the kind backend needs the kind CLI at ${KIND_BINARY}`, "run `make setup-kind` (it installs the pinned kind with go install)");
   let declared = "";
@@ -66,44 +71,70 @@ export function kindRunOptions(nodeImage: string, policiesFlag: string | undefin
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean);
-  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies };
+  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies, workers };
+}
+
+/** The run's cluster, by name: every world of the run shares it. */
+const clusters = new Map<string, SharedKindCluster>();
+
+function sharedCluster(config: RunConfig, kind: KindRunOptions): SharedKindCluster {
+  let shared = clusters.get(kind.clusterName);
+  if (!shared) {
+    const workDir = mkdtempSync(join(tmpdir(), "pullcheck-kind-"));
+    shared = new SharedKindCluster(
+      () =>
+        new KindCluster({
+          kindBinary: KIND_BINARY,
+          clusterName: kind.clusterName,
+          nodeImage: kind.nodeImage,
+          workers: kind.workers,
+          workDir,
+          retain: config.retain,
+          ...(kind.containerdConfigTable ? { containerdConfigTable: kind.containerdConfigTable } : {}),
+        }),
+      () => {
+        clusters.delete(kind.clusterName);
+        if (!config.retain) rmSync(workDir, { recursive: true, force: true });
+      },
+    );
+    clusters.set(kind.clusterName, shared);
+  }
+  return shared;
 }
 
 async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, kind: KindRunOptions): Promise<StartedRunWorld> {
-  const workDir = mkdtempSync(join(tmpdir(), "pullcheck-kind-"));
-  const cluster = new KindCluster({
-    kindBinary: KIND_BINARY,
-    clusterName: kind.clusterName,
-    nodeImage: kind.nodeImage,
-    workDir,
-    retain: config.retain,
-    ...(kind.containerdConfigTable ? { containerdConfigTable: kind.containerdConfigTable } : {}),
-  });
-  try {
-    await cluster.create();
-  } catch (error) {
-    rmSync(workDir, { recursive: true, force: true });
-    throw error;
-  }
+  const { cluster, node: nodeName, release } = await sharedCluster(config, kind).claim();
   const environment = await startEnvironment({
     toolsDir: join(REPO_ROOT, ".tools", "bin"),
     retain: config.retain,
     containers: { images: config.containerImages, network: "kind" },
   }).catch(async (error: unknown) => {
-    await cluster.delete();
+    await release();
     throw error;
   });
-  cluster.writeRegistryHost(environment.networkEndpoint!);
+  cluster.writeRegistryHost(nodeName, environment.networkEndpoint!);
   let count = 0;
+  let current: KindNode | undefined;
+  const world = fixtureWorld(policies);
   return {
-    ...fixtureWorld(policies),
+    ...world,
     environment,
     newClock: () => new RealClock(),
     async createNode({ timeline, scenario }: NodeOptions) {
-      await cluster.resetNode(preloadedImages(scenario).map((image) => image.reference));
-      const node = new KindNode(cluster, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
-      await node.start();
-      return node;
+      await cluster.resetNode(
+        nodeName,
+        preloadedImages(scenario).map((image) => image.reference),
+        scenario.node.config,
+      );
+      current = new KindNode(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
+      await current.start();
+      return current;
+    },
+    // containerd's requests do not say which pod they are for: the node matches them by time.
+    toRequestObservation(entry, now) {
+      const observation = world.toRequestObservation(entry, now);
+      const pod = observation.pod ?? current?.podOfRequest(entry as GateLogEntry);
+      return pod === observation.pod ? observation : { ...observation, pod, podMatchedByTime: true };
     },
     async exportLogs(target: string) {
       await cluster.exportLogs(target);
@@ -112,8 +143,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
       try {
         await environment.close();
       } finally {
-        await cluster.delete();
-        if (!config.retain) rmSync(workDir, { recursive: true, force: true });
+        await release();
       }
     },
   };

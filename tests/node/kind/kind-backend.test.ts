@@ -10,24 +10,41 @@ import { EventReader, podManifest, pullSecretManifest, registryImageIds, statusO
 
 describe("kind config", () => {
   it("should point the node's containerd at a certs.d folder of the run, with the chosen node image", () => {
-    const text = renderClusterConfig({ clusterName: "pullcheck-42", nodeImage: "example.test/kubelet-fork:v1.35.0-kep5497", certsDir: "/tmp/run/certs.d" });
+    const text = renderClusterConfig({
+      clusterName: "pullcheck-42",
+      nodeImage: "example.test/kubelet-fork:v1.35.0-kep5497",
+      workers: 0,
+      certsDirOf: (node) => `/tmp/run/certs.d/${node}`,
+    });
     const config = parse(text);
     expect(config).toMatchObject({ kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", name: "pullcheck-42" });
     expect(config.nodes).toEqual([
       {
         role: "control-plane",
         image: "example.test/kubelet-fork:v1.35.0-kep5497",
-        extraMounts: [{ hostPath: "/tmp/run/certs.d", containerPath: "/etc/containerd/certs.d", readOnly: true }],
+        extraMounts: [{ hostPath: "/tmp/run/certs.d/pullcheck-42-control-plane", containerPath: "/etc/containerd/certs.d", readOnly: true }],
       },
     ]);
     expect(config.containerdConfigPatches[0]).toContain('[plugins."io.containerd.grpc.v1.cri".registry]');
     expect(config.containerdConfigPatches[0]).toContain('config_path = "/etc/containerd/certs.d"');
-    const v3 = renderClusterConfig({ clusterName: "c", nodeImage: "i", certsDir: "/d", containerdConfigTable: "v3" });
+    const v3 = renderClusterConfig({ clusterName: "c", nodeImage: "i", workers: 0, certsDirOf: () => "/d", containerdConfigTable: "v3" });
     expect(v3).toContain('[plugins."io.containerd.cri.v1.images".registry]');
   });
 
-  it("should refuse a value that would break the YAML", () => {
-    expect(() => renderClusterConfig({ clusterName: 'a"b', nodeImage: "i", certsDir: "/d" })).toThrow(/must not contain quotes/);
+  it("should give each worker node a certs.d folder of its own, so each points at its own environment", () => {
+    const config = parse(renderClusterConfig({ clusterName: "c", nodeImage: "i", workers: 3, certsDirOf: (node) => `/run/${node}` })) as {
+      nodes: { role: string; extraMounts: { hostPath: string }[] }[];
+    };
+    expect(config.nodes.map((n) => `${n.role} ${n.extraMounts[0]!.hostPath}`)).toEqual([
+      "control-plane /run/c-control-plane",
+      "worker /run/c-worker",
+      "worker /run/c-worker2",
+      "worker /run/c-worker3",
+    ]);
+  });
+
+  it("should refuse a registry endpoint that is not host:port", () => {
+    expect(() => renderHostsToml('a"b:1')).toThrow(/host:port/);
   });
 
   it("should make the run's Toxiproxy the registry host's only server, over plain HTTP", () => {

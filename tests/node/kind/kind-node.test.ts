@@ -22,20 +22,25 @@ describe("kind cluster (a recording kind CLI)", () => {
     const kind = join(dir, "kind");
     writeFileSync(kind, `#!/bin/sh\necho "$@" >> ${calls}\n[ "$1" = get ] && echo "apiVersion: v1"\nexit 0\n`);
     chmodSync(kind, 0o755);
-    const cluster = new KindCluster({ kindBinary: kind, clusterName: "pullcheck-test", nodeImage: "my/node:kep", workDir: dir });
+    const docker = join(dir, "docker-cat");
+    writeFileSync(docker, `#!/bin/sh\necho "kind: KubeletConfiguration"\n`);
+    chmodSync(docker, 0o755);
+    const cluster = new KindCluster({ kindBinary: kind, clusterName: "pullcheck-test", nodeImage: "my/node:kep", workDir: dir, dockerBinary: docker });
     await cluster.create();
-    cluster.writeRegistryHost("pullcheck-toxiproxy-ab12:8666");
+    cluster.writeRegistryHost("pullcheck-test-control-plane", "pullcheck-toxiproxy-ab12:8666");
     await cluster.delete();
     const lines = readFileSync(calls, "utf8").trim().split("\n");
     expect(lines[0]).toBe(`create cluster --name pullcheck-test --config ${join(dir, "kind-cluster.yaml")} --wait 120s`);
     expect(lines[1]).toBe("get kubeconfig --name pullcheck-test");
     expect(lines.at(-1)).toBe("delete cluster --name pullcheck-test");
-    expect(readFileSync(join(dir, "kind-cluster.yaml"), "utf8")).toContain('image: "my/node:kep"');
-    expect(readFileSync(join(dir, "certs.d", "registry.pullcheck.test", "hosts.toml"), "utf8")).toContain('server = "http://pullcheck-toxiproxy-ab12:8666"');
-    expect(cluster.nodeContainer).toBe("pullcheck-test-control-plane");
+    expect(readFileSync(join(dir, "kind-cluster.yaml"), "utf8")).toContain("image: my/node:kep");
+    expect(readFileSync(join(dir, "certs.d", "pullcheck-test-control-plane", "registry.pullcheck.test", "hosts.toml"), "utf8")).toContain(
+      'server = "http://pullcheck-toxiproxy-ab12:8666"',
+    );
+    expect(cluster.testNodes).toEqual(["pullcheck-test-control-plane"]);
   });
 
-  it("should give each test a kubelet with empty pull records and a node without the registry's images", async () => {
+  it("should give each test a kubelet with empty pull records, the scenario's kubelet settings and a node without the registry's images", async () => {
     const calls = join(dir, "docker-calls.log");
     const docker = join(dir, "docker");
     const listed = JSON.stringify({
@@ -50,7 +55,7 @@ describe("kind cluster (a recording kind CLI)", () => {
     writeFileSync(join(dir, "kind-noop"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(dir, "kind-noop"), 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-reset", nodeImage: "i", workDir: dir, dockerBinary: docker });
-    await cluster.resetNode(["registry.pullcheck.test/app:v1"]);
+    await cluster.resetNode("pullcheck-reset-control-plane", ["registry.pullcheck.test/app:v1"], { serializeImagePulls: false });
     const inNode = readFileSync(calls, "utf8")
       .trim()
       .split("\n")
@@ -58,6 +63,7 @@ describe("kind cluster (a recording kind CLI)", () => {
     expect(inNode).toEqual([
       "systemctl stop kubelet",
       "rm -rf /var/lib/kubelet/image_manager",
+      `sh -c echo ${Buffer.from("serializeImagePulls: false\n").toString("base64")} | base64 -d > /var/lib/kubelet/config.yaml`,
       "crictl images -o json",
       "crictl rmi sha256:app1",
       "crictl pull registry.pullcheck.test/app:v1",
@@ -71,7 +77,7 @@ describe("kind cluster (a recording kind CLI)", () => {
     writeFileSync(docker, `#!/bin/sh\necho "crictl: image not known" >&2\nexit 1\n`);
     chmodSync(docker, 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-fail", nodeImage: "i", workDir: dir, dockerBinary: docker });
-    await expect(cluster.exec(["crictl", "rmi", "x"])).rejects.toThrow(
+    await expect(cluster.exec("pullcheck-fail-control-plane", ["crictl", "rmi", "x"])).rejects.toThrow(
       /`crictl rmi x` failed in the kind node pullcheck-fail-control-plane:\ncrictl: image not known/,
     );
   });
@@ -115,9 +121,9 @@ describe("kind node (a recording API server)", () => {
   it("should map steps to the API and to node commands, and put statuses and Events on the timeline", async () => {
     const kubeconfig = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${apiUrl}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
     const commands: string[][] = [];
-    const cluster = { kubeconfig, exec: async (command: string[]) => (commands.push(command), "") } as unknown as KindCluster;
+    const cluster = { kubeconfig, exec: async (node: string, command: string[]) => (commands.push([node, ...command]), "") } as unknown as KindCluster;
     const timeline = new Timeline();
-    const node = new KindNode(cluster, "ns-1", timeline);
+    const node = new KindNode(cluster, "pullcheck-w-worker2", "ns-1", timeline);
     await node.start();
     await node.createPod({
       name: "probe",
@@ -127,7 +133,8 @@ describe("kind node (a recording API server)", () => {
     });
     await node.removeImage("registry.pullcheck.test/app:v1");
     await node.restartKubelet();
-    expect(commands).toEqual([
+    expect(commands.map((c) => c[0])).toEqual(["pullcheck-w-worker2", "pullcheck-w-worker2"]);
+    expect(commands.map((c) => c.slice(1))).toEqual([
       ["crictl", "rmi", "registry.pullcheck.test/app:v1"],
       ["systemctl", "restart", "kubelet"],
     ]);
@@ -146,6 +153,7 @@ describe("kind node (a recording API server)", () => {
     expect(requests[3]).toMatch(
       /^POST \/api\/v1\/namespaces\/ns-1\/pods .*"automountServiceAccountToken":false.*"imagePullPolicy":"Always".*"imagePullSecrets":\[\{"name":"alice-secret"\}\]/,
     );
+    expect(requests[3]).toContain('"nodeName":"pullcheck-w-worker2"');
     expect(requests).toContain("DELETE /api/v1/namespaces/ns-1");
     const states = timeline.of("status").map((o) => o.state.reason);
     expect(states.at(-1)).toBe("ErrImagePull");
