@@ -31,6 +31,10 @@ if [[ "$version" != "1.35.4" ]] && ! ls "$here"/adapter_k1"$minor".go >/dev/null
   exit 1
 fi
 
+# The node image's Kubernetes build (images/node/build-binaries.sh) compiles with these settings
+# too, so Go's build cache shares every package of the published k8s.io/* modules between them.
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false"
+
 out="${XDG_CACHE_HOME:-$HOME/.cache}/pullcheck/oracle/$version"
 mkdir -p "$out"
 cd "$here"

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../../environment/environment.js";
 import { RealClock } from "../../support/clock.js";
+import { formatDuration } from "../../support/duration.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import { preloadedImages } from "../../scenario/scenario.js";
 import { KindCluster } from "../../node/kind/kind-cluster.js";
@@ -34,6 +35,9 @@ const KIND_BINARY = join(REPO_ROOT, ".tools", "bin", "kind");
  */
 export const DEFAULT_NODE_IMAGE = "pullcheck/node:v1.35.4";
 
+/** The most real time a kind test may spend in `wait` steps; longer scenarios are skipped on kind, with the reason. */
+export const KIND_MAX_WAIT_MS = 15 * 60_000;
+
 /** Worker nodes when --kind-workers is not given: tests at once on a 2-core machine (see docs/kind.md, "Speed"). */
 export const DEFAULT_KIND_WORKERS = 3;
 
@@ -44,6 +48,10 @@ export const kind: Backend = {
   concurrency: (config) => Math.max(1, config.kind?.workers ?? 0),
   testTimeoutMs: 30 * 60_000,
   cannotRun(test, config) {
+    const waits = test.scenario.steps.flatMap((step) => (step.kind === "wait" ? [step.ms] : []));
+    const waited = waits.reduce((sum, ms) => sum + ms, 0);
+    if (waited > KIND_MAX_WAIT_MS)
+      return `it waits ${formatDuration(waited)} of real time on kind (${waits.map((ms) => `wait ${formatDuration(ms)}`).join(", ")}), more than the ${formatDuration(KIND_MAX_WAIT_MS)} a kind test may; the simulation runs it on its virtual clock`;
     if (test.policy.kind !== "proposed" || config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
     return `the kubelet in ${config.kind?.nodeImage ?? "the node image"} does not know imagePullPolicy ${test.policy.name} (a node image declares support with the label dev.pullcheck.policies=${test.policy.name}; or pass --kind-policies ${test.policy.name})`;
   },

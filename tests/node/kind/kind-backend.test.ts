@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { renderClusterConfig, renderHostsToml } from "../../../harness/node/kind/kind-config.js";
+import { kind } from "../../../harness/run/backends/kind.js";
+import { loadCatalogue } from "../../../harness/run/catalogue.js";
+import { defaultRunConfig } from "../../../harness/run/run-config.js";
 import { EventReader, podManifest, pullSecretManifest, registryImageIds, statusObservation } from "../../../harness/node/kind/kind-objects.js";
 
 describe("kind config", () => {
@@ -149,5 +152,25 @@ describe("kind objects", () => {
     const second = reader.read([event("a", "Pulling", 3, "2026-01-01T00:00:30Z"), event("b", "Failed", 1, "2026-01-01T00:00:02Z")], 20);
     expect(second.map((e) => `${e.reason}@${e.at}`)).toEqual(["Pulling@20", "Pulling@20"]);
     expect(reader.read([{ metadata: {}, involvedObject: { kind: "Node", name: "n" }, reason: "Starting" }], 30)).toEqual([]);
+  });
+});
+
+describe("kind backend: what it cannot run", () => {
+  const plan = loadCatalogue({ ...defaultRunConfig(), backends: ["kind"], policies: ["Always", "IfNewerNotPresent"] }).plan;
+  const reason = (scenario: string, policy: string) =>
+    kind.cannotRun(plan.find((t) => t.scenario.id === scenario && t.policy.name === policy)!, {
+      ...defaultRunConfig(),
+      kind: { nodeImage: "pullcheck/node:v1.35.4", clusterName: "c", supportedPolicies: [], workers: 1 },
+    });
+
+  it("skips a scenario that waits hours of real time, and says so", () => {
+    expect(reason("stale/older-than-max-age", "Always")).toBe(
+      "it waits 4h of real time on kind (wait 2h, wait 2h), more than the 15m a kind test may; the simulation runs it on its virtual clock",
+    );
+  });
+
+  it("runs the upstream policies and skips a proposed one the node image does not declare", () => {
+    expect(reason("outage/cached-tag", "Always")).toBeUndefined();
+    expect(reason("outage/cached-tag", "IfNewerNotPresent")).toMatch(/does not know imagePullPolicy IfNewerNotPresent .*dev\.pullcheck\.policies=IfNewerNotPresent/);
   });
 });
