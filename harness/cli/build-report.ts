@@ -1,8 +1,7 @@
 /** `pullcheck report`: the matrix from the last run's results, then the Allure HTML report (offline). */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ScenarioRunResult } from "../assert/outcome-result.js";
 import { builtinPolicies } from "../policy/load-policies.js";
 import { renderPolicyDocs } from "../report/policy-docs.js";
 import { refreshScenarioFormatDocs } from "../report/scenario-format-docs.js";
@@ -10,6 +9,8 @@ import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/m
 import { EnvironmentError } from "../support/errors.js";
 import { defaultRunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
+import { refreshKindDocs } from "../fidelity/kind-docs.js";
+import { readResults } from "./read-results.js";
 
 export async function buildReport(): Promise<number> {
   const resultsDir = defaultRunConfig().resultsDir;
@@ -43,14 +44,8 @@ export function writeDocs(): number {
   writeFileSync(join(REPO_ROOT, "docs", "policies.md"), renderPolicyDocs(builtinPolicies(), results));
   const format = join(REPO_ROOT, "docs", "scenario-format.md");
   writeFileSync(format, refreshScenarioFormatDocs(readFileSync(format, "utf8")));
-  console.log(`wrote docs/policies.md (${results.length} catalogue results) and the tables of docs/scenario-format.md`);
+  const kind = join(REPO_ROOT, "docs", "kind.md");
+  writeFileSync(kind, refreshKindDocs(readFileSync(kind, "utf8")));
+  console.log(`wrote docs/policies.md (${results.length} catalogue results), the tables of docs/scenario-format.md and the known differences in docs/kind.md`);
   return 0;
-}
-
-function readResults(dir: string): ScenarioRunResult[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".json"))
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as ScenarioRunResult);
 }

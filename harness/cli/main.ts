@@ -2,6 +2,7 @@
  * pullcheck CLI. The one place that prints errors and picks exit codes:
  * 0 all passed, 1 an outcome differed (or a run broke), 2 bad input.
  */
+import { differencesCommand } from "./differences-command.js";
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
@@ -24,6 +25,8 @@ commands:
   validate PATH…     check scenario files only; exit 2 on any error
   report             build the HTML report and reports/matrix.md from the last run
   docs               regenerate docs/policies.md (policies, last run) and the tables of docs/scenario-format.md
+  differences        cells where sim and kind ended differently in the last run, each with its
+                     documented explanation; exit 1 when one has none (--results DIR)
   fleet              a restart storm of N simulated nodes: registry load per policy (fleet --help)
   bench              measure suite time, pull throughput and fleets into reports/bench.* (bench --help)
 
@@ -61,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         return await buildReport();
       case "docs":
         return writeDocs();
+      case "differences":
+        return differencesCommand(rest);
       case "fleet":
         return await fleetCommand(rest);
       case "bench":

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { builtinPolicies } from "../../harness/policy/load-policies.js";
 import { renderPolicyDocs } from "../../harness/report/policy-docs.js";
 import { refreshScenarioFormatDocs } from "../../harness/report/scenario-format-docs.js";
+import { refreshKindDocs } from "../../harness/fidelity/kind-docs.js";
 
 const DOCS = join(import.meta.dirname, "..", "..", "docs");
 const OBSERVED = /\n## What the catalogue observed\n[\s\S]*?(?=\n## )/;
@@ -19,5 +20,10 @@ describe("generated docs", () => {
     // What the catalogue observed comes from the last run, not from the definitions.
     const text = readFileSync(join(DOCS, "policies.md"), "utf8").replace(OBSERVED, "");
     expect(text, "docs/policies.md is out of date: run npx pullcheck docs").toBe(renderPolicyDocs(builtinPolicies(), []));
+  });
+
+  it("should list the documented simulation/kind differences of kind-config/known-differences.yaml in docs/kind.md", () => {
+    const text = readFileSync(join(DOCS, "kind.md"), "utf8");
+    expect(text, "docs/kind.md is out of date: run npx pullcheck docs").toBe(refreshKindDocs(text));
   });
 });

@@ -81,9 +81,7 @@ export class KindCluster {
     this.hostSysctls = readHostSysctls(this.options.procSys);
     if (!this.options.retain) this.unregister = onCleanup(() => this.deleteSync());
     try {
-      await run(this.options.kindBinary, ["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await this.kind(["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"]);
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? errorMessage(error);
       throw new EnvironmentError(
@@ -91,7 +89,7 @@ export class KindCluster {
         "is the node image on this machine (docker image inspect) or pullable? see docs/kind.md",
       );
     }
-    this.kubeconfigText = (await run(this.options.kindBinary, ["get", "kubeconfig", "--name", this.options.clusterName])).stdout;
+    this.kubeconfigText = await this.kind(["get", "kubeconfig", "--name", this.options.clusterName]);
     this.kubeletConfig = await this.exec(this.testNodes[0]!, ["cat", KUBELET_CONFIG_FILE]);
   }
 
@@ -147,13 +145,25 @@ export class KindCluster {
     });
   }
 
+  /**
+   * The kind CLI, with a kubeconfig of the run's own: kind would otherwise add the cluster to
+   * ~/.kube/config (and create that file) and change its current context.
+   */
+  private async kind(args: string[]): Promise<string> {
+    return (await run(this.options.kindBinary, args, { maxBuffer: 16 * 1024 * 1024, env: this.kindEnv() })).stdout;
+  }
+
+  private kindEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: join(this.options.workDir, "kubeconfig") };
+  }
+
   async exportLogs(target: string): Promise<void> {
-    await run(this.options.kindBinary, ["export", "logs", target, "--name", this.options.clusterName], { maxBuffer: 16 * 1024 * 1024 });
+    await this.kind(["export", "logs", target, "--name", this.options.clusterName]);
   }
 
   async delete(): Promise<void> {
     if (this.options.retain) return;
-    await run(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName]).catch(() => {});
+    await this.kind(["delete", "cluster", "--name", this.options.clusterName]).catch(() => {});
     this.unregister();
     this.restoreHostSysctls();
   }
@@ -167,7 +177,7 @@ export class KindCluster {
 
   private deleteSync(): void {
     try {
-      execFileSync(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName], { stdio: "ignore" });
+      execFileSync(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName], { stdio: "ignore", env: this.kindEnv() });
     } catch {
       // best effort on exit; `make clean` removes leftover kind clusters named pullcheck-*
     }

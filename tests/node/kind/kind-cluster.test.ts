@@ -1,12 +1,12 @@
 /**
- * Against a real kind cluster: the `outage/not-cached` scenario under Always (the upstream kubelet
- * knows it). Needs the kind CLI (`make setup-kind`), a Docker engine, the container-mode images
+ * Against a real kind cluster (a control plane and one worker): `registry/digest-unchanged-head-only`
+ * under Always, which needs the registry, the per-test reset and the pod's status and Events. Needs the kind CLI (`make setup-kind`), a Docker engine, the container-mode images
  * (`make images`) and a kind node image (KIND_NODE_IMAGE, default: the CLI's default node image).
  * Where one is missing the test is skipped and says which; it never passes without a cluster.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_NODE_IMAGE } from "../../../harness/run/backends/kind.js";
@@ -35,10 +35,12 @@ function missingPrerequisite(): string | undefined {
 }
 
 describe("kind backend against a real cluster", () => {
-  it("should reproduce outage/not-cached under Always with a real kubelet", { timeout: 15 * 60_000 }, (ctx) => {
+  it("should reproduce registry/digest-unchanged-head-only under Always with a real kubelet, and leave nothing behind", { timeout: 15 * 60_000 }, (ctx) => {
     const missing = missingPrerequisite();
     if (missing) return ctx.skip(`no kind cluster can be created here: ${missing}`);
     const sysctlsBefore = readHostSysctls();
+    const kubeconfig = join(homedir(), ".kube", "config");
+    const kubeconfigBefore = existsSync(kubeconfig) ? readFileSync(kubeconfig, "utf8") : undefined;
     const run = spawnSync(
       process.execPath,
       [
@@ -49,8 +51,10 @@ describe("kind backend against a real cluster", () => {
         "kind",
         "--node-image",
         NODE_IMAGE,
+        "--kind-workers",
+        "1",
         "--scenario",
-        "outage/not-cached",
+        "registry/digest-unchanged-head-only",
         "--policy",
         "Always",
         "--output",
@@ -65,6 +69,9 @@ describe("kind backend against a real cluster", () => {
     );
     expect(run.status, `${run.stdout}${run.stderr}`.slice(-4000)).toBe(0);
     expect(execFileSync(join(ROOT, ".tools", "bin", "kind"), ["get", "clusters"], { encoding: "utf8" })).not.toMatch(/^pullcheck-/m);
+    expect(execFileSync("docker", ["ps", "-aq", "--filter", "label=dev.pullcheck=true"], { encoding: "utf8" }).trim(), "pullcheck containers left").toBe("");
+    expect(execFileSync("docker", ["network", "ls", "-q", "--filter", "label=dev.pullcheck=true"], { encoding: "utf8" }).trim(), "networks left").toBe("");
+    expect(existsSync(kubeconfig) ? readFileSync(kubeconfig, "utf8") : undefined, "~/.kube/config changed").toBe(kubeconfigBefore);
     // The node's kubelet changed them on the shared kernel while the cluster ran; the backend restores them.
     expect(readHostSysctls()).toEqual(sysctlsBefore);
   });
