@@ -34,6 +34,7 @@ export function differencesCommand(args: string[]): number {
   }
   const cells = new Set(results.map((r) => `${r.scenario} [${r.policy}]`)).size;
   console.log(`${differences.length} of ${cells} cells differ between ${[...backends].sort().join(" and ")}; ${unexplained.length} not documented`);
-  if (unexplained.length > 0) console.log("explain each in kind-config/known-differences.yaml (with the kubelet or containerd source line), or fix the simulation");
+  if (unexplained.length > 0)
+    console.log("explain each in kind-config/known-differences.yaml (with the kubelet or containerd source line), or fix the simulation");
   return unexplained.length > 0 ? 1 : 0;
 }

@@ -44,10 +44,20 @@ export function loadKnownDifferences(file = KNOWN_DIFFERENCES_FILE): KnownDiffer
       const value = entry?.[field];
       const required = field === "outcomes" || field === "kubelet";
       if ((value !== undefined || required) && !(Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")))
-        problems.push({ file, path: at(field), message: "must be a non-empty list of strings", hint: `e.g. ${field}: [${field === "outcomes" ? "waiting ErrImagePull" : "x"}]` });
+        problems.push({
+          file,
+          path: at(field),
+          message: "must be a non-empty list of strings",
+          hint: `e.g. ${field}: [${field === "outcomes" ? "waiting ErrImagePull" : "x"}]`,
+        });
     }
     if (entry?.verdictsDiffer !== undefined && (entry.verdictsDiffer !== true || !entry.scenarios || !entry.policies))
-      problems.push({ file, path: at("verdictsDiffer"), message: "is `true`, and only with `scenarios` and `policies`", hint: "name the cells whose verdicts differ" });
+      problems.push({
+        file,
+        path: at("verdictsDiffer"),
+        message: "is `true`, and only with `scenarios` and `policies`",
+        hint: "name the cells whose verdicts differ",
+      });
   });
   if (problems.length > 0) throw new InputError(problems);
   return entries as KnownDifference[];

@@ -16,12 +16,23 @@ const result = (backend: string, actual: string, verdict: "passed" | "failed" = 
   realDurationMs: 1,
   virtualDurationMs: 1,
 });
-const jitter: KnownDifference = { id: "retry-jitter", outcomes: ["waiting ErrImagePull", "waiting ImagePullBackOff"], kubelet: ["1.35.4"], why: "w", source: "s" };
+const jitter: KnownDifference = {
+  id: "retry-jitter",
+  outcomes: ["waiting ErrImagePull", "waiting ImagePullBackOff"],
+  kubelet: ["1.35.4"],
+  why: "w",
+  source: "s",
+};
 
 describe("differences between the simulation and kind", () => {
   it("finds cells whose final outcomes differ, and the documented entry that explains each", () => {
     const found = findDifferences(
-      [result("sim", "waiting ErrImagePull"), result("kind", "waiting ImagePullBackOff"), result("sim", "running v1", "passed", "a/same"), result("kind", "running v1", "passed", "a/same")],
+      [
+        result("sim", "waiting ErrImagePull"),
+        result("kind", "waiting ImagePullBackOff"),
+        result("sim", "running v1", "passed", "a/same"),
+        result("kind", "running v1", "passed", "a/same"),
+      ],
       [jitter],
     );
     expect(found.map((d) => [d.scenario, d.known?.id])).toEqual([["auth/x", "retry-jitter"]]);
@@ -34,7 +45,9 @@ describe("differences between the simulation and kind", () => {
     expect(verdictsOnly).toHaveLength(1);
     expect(verdictsOnly[0]!.known).toBeUndefined();
     const named = { ...jitter, scenarios: ["auth/*"], policies: ["Always"], verdictsDiffer: true };
-    expect(findDifferences([result("sim", "waiting ErrImagePull"), result("kind", "waiting ErrImagePull", "failed")], [named])[0]!.known?.id).toBe("retry-jitter");
+    expect(findDifferences([result("sim", "waiting ErrImagePull"), result("kind", "waiting ErrImagePull", "failed")], [named])[0]!.known?.id).toBe(
+      "retry-jitter",
+    );
   });
 
   it("ignores a cell only one backend ran (kind skipped it)", () => {

@@ -158,10 +158,13 @@ describe("kind objects", () => {
 describe("kind backend: what it cannot run", () => {
   const plan = loadCatalogue({ ...defaultRunConfig(), backends: ["kind"], policies: ["Always", "IfNewerNotPresent"] }).plan;
   const reason = (scenario: string, policy: string) =>
-    kind.cannotRun(plan.find((t) => t.scenario.id === scenario && t.policy.name === policy)!, {
-      ...defaultRunConfig(),
-      kind: { nodeImage: "pullcheck/node:v1.35.4", clusterName: "c", supportedPolicies: [], workers: 1 },
-    });
+    kind.cannotRun(
+      plan.find((t) => t.scenario.id === scenario && t.policy.name === policy)!,
+      {
+        ...defaultRunConfig(),
+        kind: { nodeImage: "pullcheck/node:v1.35.4", clusterName: "c", supportedPolicies: [], workers: 1 },
+      },
+    );
 
   it("skips a scenario that waits hours of real time, and says so", () => {
     expect(reason("stale/older-than-max-age", "Always")).toBe(
@@ -171,6 +174,8 @@ describe("kind backend: what it cannot run", () => {
 
   it("runs the upstream policies and skips a proposed one the node image does not declare", () => {
     expect(reason("outage/cached-tag", "Always")).toBeUndefined();
-    expect(reason("outage/cached-tag", "IfNewerNotPresent")).toMatch(/does not know imagePullPolicy IfNewerNotPresent .*dev\.pullcheck\.policies=IfNewerNotPresent/);
+    expect(reason("outage/cached-tag", "IfNewerNotPresent")).toMatch(
+      /does not know imagePullPolicy IfNewerNotPresent .*dev\.pullcheck\.policies=IfNewerNotPresent/,
+    );
   });
 });
