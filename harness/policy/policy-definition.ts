@@ -1,7 +1,7 @@
 /**
- * A pull policy as data. The upstream three are run by the
- * kubelet's own flow; every other policy is a data definition, run by the simulated kubelet's
- * proposed-policy flow (node/sim/proposed-policy-flow.ts) beside its image manager.
+ * A pull policy as data. The upstream three are run by the kubelet's own flow; every other policy
+ * is a data definition, run by the same image manager through its policy hook
+ * (node/sim/kubelet/candidate-policy-hook.ts).
  */
 import type { FailureClass } from "./failure-class.js";
 

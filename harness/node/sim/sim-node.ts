@@ -1,7 +1,7 @@
 /**
  * The simulated node: a CRI image service over the real registry (through Toxiproxy and the
- * gate), the kubelet's image manager (upstream policies) or a proposed policy's flow, and one
- * pod worker per pod. Everything it sees goes onto the run's timeline.
+ * gate), the kubelet's image manager (upstream policies, and proposed ones through their policy
+ * hooks), and one pod worker per pod. Everything it sees goes onto the run's timeline.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,12 +15,14 @@ import { type NodeUnderTest } from "../node-under-test.js";
 import { type PodRequest } from "../../scenario/steps/index.js";
 import { preloadedImages } from "../../scenario/scenario.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
-import type { AuthConfig, ImageRecord, ImageService } from "./cri.js";
+import type { AuthConfig, ImageService } from "./cri.js";
 import { CriImageService } from "./image-service/cri-image-service.js";
 import { preloadImage } from "./image-service/preload-image.js";
 import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet/kubelet.js";
 import { PodWorker, type SyncResult } from "./pod-worker.js";
-import { ensureWithProposedPolicy } from "./proposed-policy-flow.js";
+import { candidatePolicyHook } from "./kubelet/candidate-policy-hook.js";
+import type { PullPolicyHook } from "./kubelet/pull-policy-hook.js";
+import { containerImageId } from "./container-image-id.js";
 import { VerificationLog } from "./verification-log.js";
 import { containerStatus, podEvent } from "./kubernetes-objects.js";
 import { stateOf } from "../../observe/container-state-of.js";
@@ -72,6 +74,7 @@ export class SimNode implements NodeUnderTest {
   private kubelet: Kubelet;
   private readonly pods = new Map<string, PodEntry>();
   private readonly verification: VerificationLog;
+  private readonly policyHooks = new Map<string, PullPolicyHook>();
   /** Every Event this node's kubelet recorded, as the API server would hold them. */
   readonly events: CoreV1Event[] = [];
   private readonly statuses = new Map<string, V1ContainerStatus>();
@@ -85,6 +88,9 @@ export class SimNode implements NodeUnderTest {
   ) {
     this.clock = options.clock;
     this.verification = new VerificationLog(join(options.nodeDir, "pullcheck-verified.json"));
+    for (const policy of options.policies.values()) {
+      if (policy.kind === "proposed") this.policyHooks.set(policy.name, candidatePolicyHook(policy, this.verification, this.clock));
+    }
     this.kubelet = this.startKubelet();
   }
 
@@ -165,6 +171,7 @@ export class SimNode implements NodeUnderTest {
       config: this.options.scenario.node.config,
       rootDir: join(this.options.nodeDir, "kubelet"),
       version: this.options.kubeletVersion ?? "1.35",
+      policyHooks: this.policyHooks,
       onEvent: (podName, type, reason, message) => {
         const pod = this.pods.get(podName)?.pod;
         if (!pod) return;
@@ -177,33 +184,19 @@ export class SimNode implements NodeUnderTest {
 
   private async sync(pod: SimPod, policyName: string, signal: AbortSignal, onProgress: () => void): Promise<SyncResult> {
     const images = withProgress(this.images, pod, signal, onProgress);
-    const policy = this.options.policies.get(policyName);
     const defaulted = this.kubelet.applyDefaultImageTag(pod);
     let result: SyncResult;
     if ("error" in defaulted) result = defaulted;
-    else if (policy?.kind === "proposed") {
-      const auth = this.kubelet.credentialsFor(pod);
-      result = await ensureWithProposedPolicy(policy, defaulted.image, `${pod.uid}_${pod.image}`, {
-        clock: this.clock,
-        images,
-        verification: this.verification,
-        event: (type, reason, message) => this.kubelet.event(pod, type, reason, message),
-        backOff: this.kubelet.backOff,
-        previousErrors: this.kubelet.previousErrors,
-        podMayUse: (image, imageRef) => this.kubelet.podMayUse(pod, image, imageRef),
-        recordPulled: (image, imageRef, used) => this.kubelet.recordPulled(pod, image, imageRef, used),
-        auth,
-        imageIdOf: (record) => imageIdOf(record, defaulted.image),
-        signal,
-        onProgress,
-      });
-    } else {
+    else {
       const ensured = await this.kubelet.ensureImageExists(pod, policyName, images);
       if ("error" in ensured) result = ensured;
-      else {
+      else if (this.policyHooks.has(policyName)) {
+        // A candidate's hook keeps the verification log itself (a pull or an unchanged digest only).
+        result = { imageID: ensured.record ? containerImageId(ensured.record, defaulted.image) : ensured.imageRef };
+      } else {
         const record = await this.images.imageStatus(defaulted.image);
         if (record) this.verification.confirmed(defaulted.image, this.clock.now());
-        result = { imageID: record ? imageIdOf(record, defaulted.image) : ensured.imageRef };
+        result = { imageID: record ? containerImageId(record, defaulted.image) : ensured.imageRef };
       }
     }
     await this.options.requestLogCaughtUp?.();
@@ -213,12 +206,6 @@ export class SimNode implements NodeUnderTest {
     else this.startedVerified.set(`${pod.name}/${result.imageID}`, await this.images.store.verifiesTree(result.imageID.slice(result.imageID.indexOf("@") + 1)));
     return result;
   }
-}
-
-/** containerd reports a container's imageID as the repo digest of what it was started from. */
-function imageIdOf(record: ImageRecord, image: string): string {
-  const repo = image.replace(/(@sha256:[0-9a-f]+)$/, "").replace(/:[^/:]+$/, "");
-  return record.repoDigests.find((d) => d.startsWith(`${repo}@`)) ?? record.repoDigests[0] ?? record.id;
 }
 
 /** The image service as one pod's sync sees it: its pulls report progress and can be cancelled. */

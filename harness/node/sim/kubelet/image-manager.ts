@@ -1,43 +1,49 @@
 /**
- * EnsureImageExists for Always, IfNotPresent and Never, Kubernetes 1.35 shape
- * (pkg/kubelet/images/image_manager.go): no image lookup for Always (imagePullPrecheck), the
- * KEP-2535 check for present images, the per-pod image back-off with the previous error in its
- * message, Pulling/Pulled/Failed/BackOff/InspectFailed/ErrImageNeverPull events with the
- * kubelet's texts, and evalCRIPullErr's classification of the runtime's error.
+ * EnsureImageExists, Kubernetes 1.35 shape (pkg/kubelet/images/image_manager.go): no image lookup
+ * for Always (imagePullPrecheck), the KEP-2535 check for present images, the per-pod image
+ * back-off with the previous error in its message, Pulling/Pulled/Failed/BackOff/InspectFailed/
+ * ErrImageNeverPull events with the kubelet's texts, and evalCRIPullErr's classification of the
+ * runtime's error. A candidate policy enters through its hook (pull-policy-hook.ts) where the
+ * kubelet decides whether to pull; its pulls take the same puller, back-off, events and records.
  */
 import type { Clock } from "../../../support/clock.js";
 import { formatGoDuration } from "../../../support/duration.js";
-import type { AuthConfig, ImageService } from "../cri.js";
+import type { CacheState } from "../../../policy/decide.js";
+import type { ImageRecord, ImageService, PullError } from "../cri.js";
+import { containerImageId } from "../container-image-id.js";
 import type { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./pod-image-defaults.js";
 import type { Puller } from "./pullers.js";
+import type { PullPolicyHook } from "./pull-policy-hook.js";
 import { behaviourOf, type VersionBehaviour } from "./kubelet-version.js";
-import type { PullRecords, SecretCoordinates } from "./pull-records.js";
+import type { PullRecords } from "./pull-records.js";
+import { pullWithCredentials, type PodCredentials } from "./pull-with-credentials.js";
+
+export type { PodCredentials } from "./pull-with-credentials.js";
 
 export type EventSink = (type: "Normal" | "Warning", reason: string, message: string) => void;
-
-export interface PodCredentials {
-  auth: AuthConfig;
-  secret: SecretCoordinates;
-}
 
 export interface EnsureInput {
   podUid: string;
   /** The container's image exactly as in the pod spec. */
   image: string;
-  policy: "Always" | "IfNotPresent" | "Never";
+  /** An upstream policy, or a candidate's hook. */
+  policy: "Always" | "IfNotPresent" | "Never" | PullPolicyHook;
   credentials: PodCredentials[];
   images: ImageService;
   event: EventSink;
 }
 
-export type EnsureOutcome = { imageRef: string } | { error: { reason: string; message: string } };
+/** `record`: the stored image the decision was made on, or the one just pulled. */
+export type EnsureOutcome = { imageRef: string; record?: ImageRecord } | { error: { reason: string; message: string } };
+
+type Failure = { error: { reason: string; message: string } };
 
 export class ImageManager {
   constructor(
     private readonly clock: Clock,
-    readonly backOff: BackOff,
-    readonly previousErrors: Map<string, string>,
+    private readonly backOff: BackOff,
+    private readonly previousErrors: Map<string, string>,
     private readonly puller: Puller,
     private readonly records: PullRecords,
     private readonly behaviour: VersionBehaviour = behaviourOf("1.35"),
@@ -52,47 +58,105 @@ export class ImageManager {
       return { error: { reason: "InvalidImageName", message } };
     }
     const spec = defaulted.image;
+    if (typeof input.policy !== "string") return this.ensureWithHook(input, spec, input.policy);
     if (input.policy !== "Always" || !this.behaviour.skipLookupForAlways) {
-      let present;
-      try {
-        present = await input.images.imageStatus(spec);
-      } catch (error) {
-        // Since 1.32 the message quotes the returned imageRef, which is empty on error.
-        const message = `Failed to inspect image ${q(this.behaviour.skipLookupForAlways ? "" : image)}: ${error instanceof Error ? error.message : String(error)}`;
-        event("Warning", "InspectFailed", message);
-        return { error: { reason: "ImageInspectError", message } };
+      const present = await this.inspect(input, spec);
+      if ("error" in present) return present;
+      if (present.record && input.policy !== "Always" && this.podMayUse(input, spec, present.record)) {
+        this.alreadyPresent(input);
+        return { imageRef: present.record.id, record: present.record };
       }
-      if (present && input.policy !== "Always") {
-        if (!this.behaviour.ensureSecretPulledImages) {
-          event("Normal", "Pulled", `Container image ${q(image)} already present on machine`);
-          return { imageRef: present.id };
-        }
-        const mustPull = this.records.mustAttemptImagePull(
-          spec,
-          present.id,
-          input.credentials.map((c) => c.secret),
-        );
-        if (!mustPull) {
-          event("Normal", "Pulled", `Container image ${q(image)} already present on machine and can be accessed by the pod`);
-          return { imageRef: present.id };
-        }
-      }
-      if (input.policy === "Never") {
-        // Also when present but not verified for this pod: the message does not reveal the image exists.
-        const message = `Container image ${q(image)} is not present with pull policy of Never`;
-        event("Warning", "ErrImageNeverPull", message);
-        return { error: { reason: "ErrImageNeverPull", message } };
-      }
+      if (input.policy === "Never") return this.neverPull(input, "Never");
     }
-    const key = `${input.podUid}_${image}`;
+    return this.backOffOr(input, async () => {
+      const pulled = await this.pull(input, spec);
+      return "failure" in pulled ? this.failed(input, messageOf(pulled.failure)) : pulled;
+    });
+  }
+
+  private async ensureWithHook(input: EnsureInput, spec: string, hook: PullPolicyHook): Promise<EnsureOutcome> {
+    const inspected = await this.inspect(input, spec);
+    if ("error" in inspected) return inspected;
+    const stored = inspected.record;
+    const cache: CacheState = {
+      present: stored !== null,
+      podMayUse: stored !== null && this.podMayUse(input, spec, stored),
+      verifiedAgoMs: stored ? hook.verifiedAgoMs(spec) : undefined,
+    };
+    const contact = hook.decideContact(cache);
+    if (contact === "useCached") {
+      this.alreadyPresent(input);
+      return { imageRef: stored!.id, record: stored! };
+    }
+    if (contact === "neverPull") return this.neverPull(input, hook.name);
+    return this.backOffOr(input, async () => {
+      const check = await hook.checkRegistry(spec, stored, cache, input.credentials[0]?.auth, input.images);
+      if (check.kind === "unchanged") {
+        hook.confirmed(spec);
+        input.event("Normal", "Pulled", `Container image ${q(input.image)} already present on machine and the registry digest is unchanged`);
+        return { imageRef: stored!.id, record: stored! };
+      }
+      if (check.kind === "fallBack") return this.fallBack(input, spec, stored!, check.error);
+      if (check.kind === "fail") return this.failed(input, check.error.message);
+      const pulled = await this.pull(input, spec);
+      if (!("failure" in pulled)) {
+        hook.confirmed(spec);
+        return pulled;
+      }
+      if (hook.afterPullFailure(cache, pulled.failure) === "fallBack") return this.fallBack(input, spec, stored!, pulled.failure as PullError);
+      return this.failed(input, messageOf(pulled.failure));
+    });
+  }
+
+  private async inspect(input: EnsureInput, spec: string): Promise<{ record: ImageRecord | null } | Failure> {
+    try {
+      return { record: await input.images.imageStatus(spec) };
+    } catch (error) {
+      // Since 1.32 the message quotes the returned imageRef, which is empty on error.
+      const message = `Failed to inspect image ${q(this.behaviour.skipLookupForAlways ? "" : input.image)}: ${error instanceof Error ? error.message : String(error)}`;
+      input.event("Warning", "InspectFailed", message);
+      return { error: { reason: "ImageInspectError", message } };
+    }
+  }
+
+  /** KEP-2535: may this pod use the stored image without a pull? */
+  private podMayUse(input: EnsureInput, spec: string, record: ImageRecord): boolean {
+    if (!this.behaviour.ensureSecretPulledImages) return true;
+    return !this.records.mustAttemptImagePull(
+      spec,
+      record.id,
+      input.credentials.map((c) => c.secret),
+    );
+  }
+
+  private alreadyPresent(input: EnsureInput): void {
+    const suffix = this.behaviour.ensureSecretPulledImages ? " and can be accessed by the pod" : "";
+    input.event("Normal", "Pulled", `Container image ${q(input.image)} already present on machine${suffix}`);
+  }
+
+  /** Also when present but not verified for this pod: the message does not reveal the image exists. */
+  private neverPull(input: EnsureInput, policyName: string): Failure {
+    const message = `Container image ${q(input.image)} is not present with pull policy of ${policyName}`;
+    input.event("Warning", "ErrImageNeverPull", message);
+    return { error: { reason: "ErrImageNeverPull", message } };
+  }
+
+  /** The per-pod back-off before every registry contact, then the Pulling event and `contact`. */
+  private async backOffOr(input: EnsureInput, contact: () => Promise<EnsureOutcome>): Promise<EnsureOutcome> {
+    const key = backOffKey(input);
     if (this.backOff.inBackOff(key, this.clock.now())) {
-      event("Normal", "BackOff", `Back-off pulling image ${q(image)}`);
+      input.event("Normal", "BackOff", `Back-off pulling image ${q(input.image)}`);
       const previous = this.behaviour.backOffCarriesPreviousError ? this.previousErrors.get(key) : undefined;
-      return { error: { reason: "ImagePullBackOff", message: `Back-off pulling image ${q(image)}${previous ? `: ${previous}` : ""}` } };
+      return { error: { reason: "ImagePullBackOff", message: `Back-off pulling image ${q(input.image)}${previous ? `: ${previous}` : ""}` } };
     }
     this.previousErrors.delete(key);
+    input.event("Normal", "Pulling", `Pulling image ${q(input.image)}`);
+    return contact();
+  }
+
+  /** One pull through the puller (its queue and QPS limit), with the pull records around it. */
+  private async pull(input: EnsureInput, spec: string): Promise<{ imageRef: string; record?: ImageRecord } | { failure: unknown }> {
     this.records.recordPullIntent(spec);
-    event("Normal", "Pulling", `Pulling image ${q(image)}`);
     const enqueued = this.clock.now();
     let pullStarted = enqueued;
     try {
@@ -101,43 +165,48 @@ export class ImageManager {
         return await pullWithCredentials(input.images, spec, input.credentials);
       });
       const finished = this.clock.now();
-      const size = (await input.images.imageStatus(spec))?.size ?? 0;
-      event(
+      const record = await input.images.imageStatus(spec);
+      input.event(
         "Normal",
         "Pulled",
-        `Successfully pulled image ${q(image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${size} bytes.`,
+        `Successfully pulled image ${q(input.image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${record?.size ?? 0} bytes.`,
       );
       this.backOff.gc(finished);
       this.records.recordImagePulled(spec, imageRef, used?.secret);
-      return { imageRef };
+      return record ? { imageRef, record } : { imageRef };
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      event("Warning", "Failed", `Failed to pull image ${q(image)}: ${text}`);
-      this.backOff.next(key, this.clock.now());
       this.records.recordImagePullFailed(spec);
-      const classified = evalCRIPullErr(image, text);
-      this.previousErrors.set(key, `${classified.reason}: ${classified.message}`);
-      return { error: classified };
+      return { failure: error };
     }
+  }
+
+  private failed(input: EnsureInput, text: string): Failure {
+    const key = backOffKey(input);
+    input.event("Warning", "Failed", `Failed to pull image ${q(input.image)}: ${text}`);
+    this.backOff.next(key, this.clock.now());
+    const classified = evalCRIPullErr(input.image, text);
+    this.previousErrors.set(key, `${classified.reason}: ${classified.message}`);
+    return { error: classified };
+  }
+
+  /** A candidate starts the stored copy and says so: the failure class and the digest it starts. */
+  private fallBack(input: EnsureInput, spec: string, stored: ImageRecord, error: PullError): EnsureOutcome {
+    const imageID = containerImageId(stored, spec);
+    input.event(
+      "Warning",
+      "ImagePullFallback",
+      `Registry check failed (${error.failureClass}): ${error.message}; starting cached image ${q(input.image)} (${imageID.slice(imageID.indexOf("@") + 1)})`,
+    );
+    return { imageRef: stored.id, record: stored };
   }
 }
 
-/** No credentials: one anonymous pull. Otherwise each in order; the first success wins (kuberuntime_image.go). */
-async function pullWithCredentials(
-  images: ImageService,
-  image: string,
-  credentials: PodCredentials[],
-): Promise<{ imageRef: string; used: PodCredentials | undefined }> {
-  if (credentials.length === 0) return { imageRef: await images.pullImage(image, undefined), used: undefined };
-  const errors: string[] = [];
-  for (const credential of credentials) {
-    try {
-      return { imageRef: await images.pullImage(image, credential.auth), used: credential };
-    } catch (error) {
-      errors.push(error instanceof Error ? error.message : String(error));
-    }
-  }
-  throw new Error(errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`);
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function backOffKey(input: EnsureInput): string {
+  return `${input.podUid}_${input.image}`;
 }
 
 /** evalCRIPullErr: RegistryUnavailable / SignatureValidationFailed prefixes get their own reason. */

@@ -1,17 +1,19 @@
 /**
  * One kubelet's image-path state: the image back-off and remembered errors (lost on restart),
  * the puller, and the KEP-2535 pull records (on disk, kept across restarts). The sim node builds
- * a new one on `restart: kubelet`.
+ * a new one on `restart: kubelet`. Candidate policies are known by name, each with its hook.
  */
 import type { Clock } from "../../../support/clock.js";
 import type { NodeConfig } from "../../../scenario/types.js";
-import type { AuthConfig, ImageService } from "../cri.js";
+import { isUpstreamPolicy } from "../../../policy/policy-definition.js";
+import type { ImageService } from "../cri.js";
 import { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./pod-image-defaults.js";
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "./image-manager.js";
 import { Puller, defaultPullerConfig, validatePullerConfig } from "./pullers.js";
 import { PullRecords, credentialHash } from "./pull-records.js";
 import { behaviourOf, type KubeletVersion } from "./kubelet-version.js";
+import type { PullPolicyHook } from "./pull-policy-hook.js";
 
 export { defaultPullPolicy } from "./pod-image-defaults.js";
 
@@ -34,18 +36,15 @@ export interface KubeletOptions {
   config: NodeConfig;
   rootDir: string;
   version: KubeletVersion;
+  /** The candidate policies this kubelet runs, by the name a pod's imagePullPolicy carries. */
+  policyHooks?: ReadonlyMap<string, PullPolicyHook>;
   onEvent: (pod: string, type: "Normal" | "Warning", reason: string, message: string) => void;
 }
 
 export interface Kubelet {
   applyDefaultImageTag(pod: SimPod): { image: string } | { error: { reason: string; message: string } };
   ensureImageExists(pod: SimPod, policy: string, images: ImageService): Promise<EnsureOutcome>;
-  credentialsFor(pod: SimPod): AuthConfig | undefined;
-  podMayUse(pod: SimPod, image: string, imageRef: string): Promise<boolean>;
-  recordPulled(pod: SimPod, image: string, imageRef: string, used: AuthConfig | undefined): Promise<void>;
   event(pod: SimPod, type: "Normal" | "Warning", reason: string, message: string): void;
-  backOff: { inBackOff(key: string, now: number): boolean; next(key: string, now: number): void; gc(now: number): void };
-  previousErrors: Map<string, string>;
 }
 
 export function createKubelet(options: KubeletOptions): Kubelet {
@@ -78,32 +77,17 @@ export function createKubelet(options: KubeletOptions): Kubelet {
       return { error: { reason: "InvalidImageName", message } };
     },
     ensureImageExists(pod, policy, images) {
-      if (policy !== "Always" && policy !== "IfNotPresent" && policy !== "Never") {
-        throw new Error(`the kubelet's own flow runs Always, IfNotPresent and Never, not ${policy}`);
-      }
+      const hook = options.policyHooks?.get(policy);
+      if (!isUpstreamPolicy(policy) && !hook) throw new Error(`this kubelet has no policy hook for ${policy}`);
       return manager.ensureImageExists({
         podUid: pod.uid,
         image: pod.image,
-        policy,
+        policy: isUpstreamPolicy(policy) ? policy : hook!,
         credentials: credentials(pod),
         images,
         event: (t, r, m) => event(pod, t, r, m),
       });
     },
-    credentialsFor: (pod) => credentials(pod)[0]?.auth,
-    podMayUse: async (pod, image, imageRef) =>
-      !behaviour.ensureSecretPulledImages ||
-      !records.mustAttemptImagePull(
-        image,
-        imageRef,
-        credentials(pod).map((c) => c.secret),
-      ),
-    recordPulled: async (pod, image, imageRef, used) => {
-      const secret = used ? credentials(pod).find((c) => c.auth.username === used.username && c.auth.password === used.password)?.secret : undefined;
-      records.recordImagePulled(image, imageRef, secret);
-    },
     event,
-    backOff,
-    previousErrors,
   };
 }
