@@ -34,6 +34,12 @@ export interface KindClusterOptions {
   procSys?: string;
 }
 
+/** A file written into a node while its kubelet is stopped (e.g. a kubelet fork's policy definitions). */
+export interface NodeFile {
+  path: string;
+  text: string;
+}
+
 /** Where the kubelet keeps KEP-2535 pull intents and records (`<root dir>/image_manager`). */
 const KUBELET_IMAGE_MANAGER_DIR = "/var/lib/kubelet/image_manager";
 const KUBELET_HEALTHZ = "http://127.0.0.1:10248/healthz";
@@ -121,12 +127,14 @@ export class KindCluster {
    * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again
    * with the scenario's kubelet settings, and this returns when its health endpoint answers.
    */
-  async resetNode(node: string, preload: string[], config: NodeConfig | undefined): Promise<void> {
+  async resetNode(node: string, preload: string[], config: NodeConfig | undefined, files: NodeFile[] = []): Promise<void> {
     const exec = (command: string[]) => this.exec(node, command);
     await exec(["systemctl", "stop", "kubelet"]);
     await exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
-    const kubeletConfig = Buffer.from(kubeletConfigFor(this.kubeletConfig, config)).toString("base64");
-    await exec(["sh", "-c", `echo ${kubeletConfig} | base64 -d > ${KUBELET_CONFIG_FILE}`]);
+    for (const file of [{ path: KUBELET_CONFIG_FILE, text: kubeletConfigFor(this.kubeletConfig, config) }, ...files]) {
+      const base64 = Buffer.from(file.text).toString("base64");
+      await exec(["sh", "-c", `mkdir -p "$(dirname ${file.path})" && echo ${base64} | base64 -d > ${file.path}`]);
+    }
     for (const id of registryImageIds(await exec(["crictl", "images", "-o", "json"]))) await exec(["crictl", "rmi", id]);
     for (const image of preload) await exec(["crictl", "pull", image]);
     await exec(["systemctl", "start", "kubelet"]);

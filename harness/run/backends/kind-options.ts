@@ -4,6 +4,12 @@ export interface KindRunOptions {
   clusterName: string;
   /** Proposed policies the node image's kubelet knows (its label dev.pullcheck.policies, or --kind-policies). */
   supportedPolicies: string[];
+  /**
+   * Where the node image's kubelet reads proposed policy definitions at start (its label
+   * dev.pullcheck.policy-file): the run writes every proposed policy it has there, so a policy
+   * that exists only as a YAML file runs without a new image.
+   */
+  policyFile?: string;
   /** Worker nodes, one test at a time on each; 0 for a single node that is also the control plane. */
   workers: number;
   containerdConfigTable?: "v2" | "v3";

@@ -6,7 +6,7 @@
  * images (what the scenario preloads is pulled first, and those requests are not the test's).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../../environment/environment.js";
@@ -52,7 +52,7 @@ export const kind: Backend = {
     const waited = waits.reduce((sum, ms) => sum + ms, 0);
     if (waited > KIND_MAX_WAIT_MS)
       return `it waits ${formatDuration(waited)} of real time on kind (${waits.map((ms) => `wait ${formatDuration(ms)}`).join(", ")}), more than the ${formatDuration(KIND_MAX_WAIT_MS)} a kind test may; the simulation runs it on its virtual clock`;
-    if (test.policy.kind !== "proposed" || config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
+    if (test.policy.kind !== "proposed" || config.kind?.policyFile || config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
     return `the kubelet in ${config.kind?.nodeImage ?? "the node image"} does not know imagePullPolicy ${test.policy.name} (a node image declares support with the label dev.pullcheck.policies=${test.policy.name}; or pass --kind-policies ${test.policy.name})`;
   },
   start(policies, config) {
@@ -65,21 +65,26 @@ export const kind: Backend = {
 export function kindRunOptions(nodeImage: string, policiesFlag: string | undefined, workers: number): KindRunOptions {
   if (!existsSync(KIND_BINARY))
     throw new EnvironmentError(`the kind backend needs the kind CLI at ${KIND_BINARY}`, "run `make setup-kind` (it installs the pinned kind with go install)");
-  let declared = "";
-  try {
-    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
-    declared = execFileSync("docker", ["image", "inspect", "--format", '{{index .Config.Labels "dev.pullcheck.policies"}}', nodeImage], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    // No engine: kind will say so when it creates the cluster. No local image: kind pulls it.
-  }
-  const supportedPolicies = (policiesFlag ?? (declared === "<no value>" ? "" : declared))
+  const declared = imageLabel(nodeImage, "dev.pullcheck.policies");
+  const policyFile = imageLabel(nodeImage, "dev.pullcheck.policy-file");
+  const supportedPolicies = (policiesFlag ?? declared ?? "")
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean);
-  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies, workers };
+  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies, workers, ...(policyFile ? { policyFile } : {}) };
+}
+
+/** A label of a local image; undefined without an engine (kind will say so), without the image (kind pulls it) or without the label. */
+function imageLabel(image: string, label: string): string | undefined {
+  try {
+    const value = execFileSync("docker", ["image", "inspect", "--format", `{{index .Config.Labels "${label}"}}`, image], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    return value === "" || value === "<no value>" ? undefined : value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The run's cluster, by name: every world of the run shares it. */
@@ -121,6 +126,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
     throw error;
   });
   cluster.writeRegistryHost(nodeName, environment.networkEndpoint!);
+  const nodeFiles = kind.policyFile ? [{ path: kind.policyFile, text: proposedPolicyFiles(policies) }] : [];
   let count = 0;
   let current: KindNode | undefined;
   const world = fixtureWorld(policies);
@@ -133,6 +139,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
         nodeName,
         preloadedImages(scenario).map((image) => image.reference),
         scenario.node.config,
+        nodeFiles,
       );
       current = new KindNode(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
       await current.start();
@@ -155,4 +162,10 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
       }
     },
   };
+}
+
+/** The YAML of every proposed policy of the run, as written (several files become one stream of documents). */
+function proposedPolicyFiles(policies: PolicyDefinition[]): string {
+  const files = [...new Set(policies.flatMap((p) => (p.kind === "proposed" ? [p.file] : [])))];
+  return files.map((file) => readFileSync(file, "utf8").replace(/^---\n/, "")).join("\n---\n");
 }

@@ -55,7 +55,9 @@ describe("kind cluster (a recording kind CLI)", () => {
     writeFileSync(join(dir, "kind-noop"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(dir, "kind-noop"), 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-reset", nodeImage: "i", workDir: dir, dockerBinary: docker });
-    await cluster.resetNode("pullcheck-reset-control-plane", ["registry.pullcheck.test/app:v1"], { serializeImagePulls: false });
+    await cluster.resetNode("pullcheck-reset-control-plane", ["registry.pullcheck.test/app:v1"], { serializeImagePulls: false }, [
+      { path: "/etc/kubernetes/pullcheck/policies.yaml", text: "name: Mine\n" },
+    ]);
     const inNode = readFileSync(calls, "utf8")
       .trim()
       .split("\n")
@@ -63,7 +65,8 @@ describe("kind cluster (a recording kind CLI)", () => {
     expect(inNode).toEqual([
       "systemctl stop kubelet",
       "rm -rf /var/lib/kubelet/image_manager",
-      `sh -c echo ${Buffer.from("serializeImagePulls: false\n").toString("base64")} | base64 -d > /var/lib/kubelet/config.yaml`,
+      `sh -c mkdir -p "$(dirname /var/lib/kubelet/config.yaml)" && echo ${Buffer.from("serializeImagePulls: false\n").toString("base64")} | base64 -d > /var/lib/kubelet/config.yaml`,
+      `sh -c mkdir -p "$(dirname /etc/kubernetes/pullcheck/policies.yaml)" && echo ${Buffer.from("name: Mine\n").toString("base64")} | base64 -d > /etc/kubernetes/pullcheck/policies.yaml`,
       "crictl images -o json",
       "crictl rmi sha256:app1",
       "crictl pull registry.pullcheck.test/app:v1",
