@@ -51,7 +51,7 @@ describe("image back-off (client-go flowcontrol, NewBackOff(10s, 300s))", () => 
   });
 });
 
-describe("KEP-2535 MustAttemptImagePull (pullmanager tests, reference §5.3)", () => {
+describe("KEP-2535 MustAttemptImagePull (pkg/kubelet/images/pullmanager tests)", () => {
   const secret: SecretCoordinates = { uid: "testsecretuid", namespace: "default", name: "pull-secret", credentialHash: "testsecrethash" };
   const image = "docker.io/testing/test:latest";
   function records(policy: VerificationPolicy, allowlist: string[] = []) {

@@ -1,5 +1,5 @@
 /**
- * pkg/kubelet/images/image_manager_test.go's cases (reference §5.1), one EnsureImageExists call
+ * pkg/kubelet/images/image_manager_test.go's cases, one EnsureImageExists call
  * per line, clock stepped +1 s before each call, back-off 1s → 1min as upstream's harness.
  */
 import { describe, expect, it } from "vitest";
@@ -144,7 +144,7 @@ describe("evalCRIPullErr", () => {
   });
 });
 
-describe("older kubelets (reference §2.3)", () => {
+describe("older kubelets", () => {
   it("1.34: KEP-2535 off by default, so a present image is used without the credential check and the shorter message", async () => {
     const h = harness({ version: "1.34", policy: "AlwaysVerify" });
     const r = await h.ensure("present_image", "IfNotPresent");

@@ -1,6 +1,6 @@
 /**
  * The kubelet releases whose image-path behaviour the simulation can reproduce, and what differs
- * between them (reference §2.3; release attribution of 1.32 is inferred from PR merge dates).
+ * between them (release attribution of 1.32 is inferred from PR merge dates).
  */
 export const KUBELET_VERSIONS = ["1.35", "1.34", "1.31"] as const;
 export type KubeletVersion = (typeof KUBELET_VERSIONS)[number];

@@ -118,9 +118,14 @@ export class PullRecords {
     }
   }
 
+  /**
+   * Kubelet 1.35 matches the image as the pod wrote it, tag or digest included: an exact pattern
+   * `host/repo` never matches `host/repo:tag`, only a `host/repo/*` prefix pattern can
+   * (pkg/kubelet/images/pullmanager/image_pull_policies.go, imageMatches; 1.36 strips the tag
+   * and digest first). Seen on a real 1.35.4 kubelet in kind too.
+   */
   private allowlisted(image: string): boolean {
-    const repository = repositoryKey(image);
-    return this.allowlist.some((pattern) => (pattern.endsWith("/*") ? repository.startsWith(pattern.slice(0, -1)) : repository === pattern));
+    return this.allowlist.some((pattern) => (pattern.endsWith("/*") ? image.startsWith(pattern.slice(0, -1)) : image === pattern));
   }
 
   private dropIntent(image: string): void {
