@@ -9,6 +9,7 @@ import { RealClock, type Clock } from "../../support/clock.js";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { retryUntil } from "../../support/retry-until.js";
 import type { Timeline } from "../../observe/timeline.js";
+import type { Observation } from "../../observe/observation.js";
 import type { NodeUnderTest } from "../node-under-test.js";
 import type { PodRequest } from "../../scenario/steps/index.js";
 import type { KindCluster } from "./kind-cluster.js";
@@ -36,6 +37,8 @@ export class KindNode implements NodeUnderTest {
     private readonly nodeName: string,
     private readonly namespace: string,
     private readonly timeline: Timeline,
+    /** Resolves once the registry's access log holds every request answered so far. */
+    private readonly flushRequests: () => Promise<void> = async () => {},
   ) {
     const config = new KubeConfig();
     config.loadFromString(cluster.kubeconfig);
@@ -111,20 +114,31 @@ export class KindNode implements NodeUnderTest {
     return this.pollInFlight;
   }
 
+  /**
+   * Reads every pod and the namespace's Events, then waits until the registry's access log holds
+   * every request answered so far (a gate in a container reports over a stream), and only then
+   * puts the readings on the timeline: a request sent before a container started is never
+   * placed after that start.
+   */
   private async pollOnce(): Promise<void> {
     try {
       const at = this.clock.now();
+      const readings: { name: string; observation: Extract<Observation, { kind: "status" }> | undefined; readAt: number }[] = [];
       for (const name of this.pods) {
         const pod = await this.api.readNamespacedPod({ name, namespace: this.namespace });
-        const observation = statusObservation(pod, at);
-        const key = observation ? JSON.stringify(observation.state) : "";
-        if (observation) this.attribution.podObserved(name, observation.state.phase === "running", at);
-        if (observation && this.lastState.get(name) !== key) {
-          this.lastState.set(name, key);
-          this.timeline.add(observation);
-        }
+        readings.push({ name, observation: statusObservation(pod, at), readAt: this.clock.now() });
       }
       const events = await this.api.listNamespacedEvent({ namespace: this.namespace });
+      await this.flushRequests();
+      for (const { name, observation, readAt } of readings) {
+        if (!observation) continue;
+        // A start is seen after it happened: the time of the reading bounds it from above.
+        this.attribution.podObserved(name, observation.state.phase === "running", readAt);
+        const key = JSON.stringify(observation.state);
+        if (this.lastState.get(name) === key) continue;
+        this.lastState.set(name, key);
+        this.timeline.add(observation);
+      }
       for (const observation of this.events.read(events.items, at)) this.timeline.add(observation);
     } catch (error) {
       this.timeline.add({ kind: "note", at: this.clock.now(), text: `kind: could not read pods or events: ${errorMessage(error)}` });

@@ -141,7 +141,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
         scenario.node.config,
         nodeFiles,
       );
-      current = new KindNode(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline);
+      current = new KindNode(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline, () => environment.flushRequests());
       await current.start();
       return current;
     },
