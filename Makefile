@@ -8,7 +8,7 @@ KIND_VERSION := v0.33.0
 NODE_IMAGE ?= kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean
+.PHONY: setup setup-kind conformance-kind tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test
 
 setup: node_modules/.package-lock.json tools
 
@@ -38,10 +38,17 @@ $(TOOLS)/kind:
 # Needs Go, gcc, mmdebstrap, jq and a Docker engine (images/node/start-dockerd.sh). See
 # images/node/README.md and docs/kind.md.
 KUBE_VERSION ?= 1.35.4
-NODE_IMAGE_TAG ?= pullcheck/node:v$(KUBE_VERSION)
+# FORK=1: the kubelet fork (fork/patches/, docs/fork.md), tagged pullcheck/node:v$(KUBE_VERSION)-fork.
+FORK ?=
+NODE_IMAGE_TAG ?= pullcheck/node:v$(KUBE_VERSION)$(if $(FORK),-fork)
 NODE_IMAGE_CACHE ?= $(or $(PULLCHECK_NODE_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pullcheck/node-image)
 node-image:
-	@KUBE_VERSION=$(KUBE_VERSION) NODE_IMAGE_TAG=$(NODE_IMAGE_TAG) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash images/node/build.sh
+	@KUBE_VERSION=$(KUBE_VERSION) NODE_IMAGE_TAG=$(NODE_IMAGE_TAG) FORK=$(if $(FORK),1) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash images/node/build.sh
+
+# The kubelet fork's Go tests: the patch series applied onto a copy of the Kubernetes source
+# (the node image's cache copy), then go vet and go test of pkg/kubelet/images/... there.
+fork-test:
+	@KUBE_VERSION=$(KUBE_VERSION) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash fork/test.sh
 
 # Removes the built node image, its root-filesystem images and the cache (not Go's module cache).
 node-image-clean:
