@@ -45,12 +45,12 @@ while read -r file; do
   cp "$src/$file" "$scratch/$file"
 done < <(sed -n -E 's#^\+\+\+ b/(.*)$#\1#p' "${patches[@]}" | sort -u)
 for p in "${patches[@]}"; do
-  if ! out=$(patch -d "$scratch" -p1 --forward --batch --no-backup-if-mismatch -s <"$p" 2>&1); then
+  if ! out=$(patch -d "$scratch" -p1 --fuzz=0 --forward --batch --no-backup-if-mismatch -s <"$p" 2>&1); then
     die "$EX_PATCH" "patch $(basename "$p") does not apply to $src (Kubernetes 1.$minor):"$'\n'"$out"
   fi
 done
 for p in "${patches[@]}"; do
-  patch -d "$src" -p1 --forward --batch --no-backup-if-mismatch -s <"$p" >&2 ||
+  patch -d "$src" -p1 --fuzz=0 --forward --batch --no-backup-if-mismatch -s <"$p" >&2 ||
     die "$EX_PATCH" "patch $(basename "$p") failed on $src after its dry run passed"
   say "applied $(basename "$p")"
 done

@@ -43,15 +43,12 @@ while IFS='=' read -r name value; do ROOTFS[$name]=$value; done < <("$NODE_SRC/b
 CONTAINERD_VERSION=$("${BIN[containerd]}/containerd" --version | awk '{print $3}')
 K8S=${BIN[kubernetes]}
 
-# The fork's candidate policies: every harness/policies/*.yaml, one YAML document each.
+# The fork's candidate policies (lib.sh): harness/policies/*.yaml as one file, and their names.
 POLICY_NAMES="" POLICIES_YAML=""
 if [[ ${FORK:-} == 1 ]]; then
-  policies_dir=$NODE_SRC/../../harness/policies
-  for f in "$policies_dir"/*.yaml; do
-    POLICIES_YAML+=$'---\n'"# harness/policies/$(basename "$f")"$'\n'"$(cat "$f")"$'\n'
-  done
-  POLICY_NAMES=$(sed -n -E 's/^name:[[:space:]]*["'\'']?([A-Za-z0-9]+)["'\'']?[[:space:]]*$/\1/p' "$policies_dir"/*.yaml | paste -sd, -)
-  [[ -n $POLICY_NAMES ]] || die "$EX_BUILD" "no policy names found in $policies_dir/*.yaml"
+  POLICIES_YAML=$(candidate_policies_yaml)
+  POLICY_NAMES=$(candidate_policy_names)
+  [[ -n $POLICY_NAMES ]] || die "$EX_BUILD" "no policy names found in $CANDIDATE_POLICIES_DIR/*.yaml"
 fi
 
 # kubeadm must ask for exactly the images built here.
@@ -154,7 +151,7 @@ cp -a "$NODE_SRC/files" "$ctx/node/files"
 cp "$NODE_SRC/Dockerfile" "$ctx/node/Dockerfile"
 if [[ -n $POLICIES_YAML ]]; then
   mkdir -p "$ctx/node/files/etc/kubernetes/pullcheck"
-  printf '%s' "$POLICIES_YAML" >"$ctx/node/files/etc/kubernetes/pullcheck/policies.yaml"
+  printf '%s\n' "$POLICIES_YAML" >"$ctx/node/files/etc/kubernetes/pullcheck/policies.yaml"
 fi
 cp "$K8S/kubelet" "$K8S/kubeadm" "$K8S/kubectl" "${BIN[containerd]}"/{containerd,ctr,containerd-shim-runc-v2} "${BIN[crictl]}/crictl" "$ctx/node/bin/"
 stage=pullcheck/node-stage:$inputs
