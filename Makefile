@@ -6,7 +6,7 @@ TOXIPROXY_VERSION := v2.12.0
 KIND_VERSION := v0.33.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean
+.PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test
 
 setup: node_modules/.package-lock.json tools
 
@@ -36,7 +36,9 @@ $(TOOLS)/kind:
 # Needs Go, gcc, mmdebstrap, jq and a Docker engine (images/node/start-dockerd.sh). See
 # images/node/README.md and docs/kind.md.
 KUBE_VERSION ?= 1.35.4
-NODE_IMAGE_TAG ?= pullcheck/node:v$(KUBE_VERSION)
+# FORK=1: the kubelet fork (fork/patches/, docs/fork.md), tagged pullcheck/node:v$(KUBE_VERSION)-fork.
+FORK ?=
+NODE_IMAGE_TAG ?= pullcheck/node:v$(KUBE_VERSION)$(if $(FORK),-fork)
 # The kind backend's node image: the one make node-image builds; an upstream kindest/node image or
 # a kubelet fork's image works the same way.
 NODE_IMAGE ?= $(NODE_IMAGE_TAG)
@@ -44,7 +46,12 @@ NODE_IMAGE ?= $(NODE_IMAGE_TAG)
 NODE_IMAGE_PREREQ := $(if $(filter $(NODE_IMAGE_TAG),$(NODE_IMAGE)),node-image)
 NODE_IMAGE_CACHE ?= $(or $(PULLCHECK_NODE_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pullcheck/node-image)
 node-image:
-	@KUBE_VERSION=$(KUBE_VERSION) NODE_IMAGE_TAG=$(NODE_IMAGE_TAG) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash images/node/build.sh
+	@KUBE_VERSION=$(KUBE_VERSION) NODE_IMAGE_TAG=$(NODE_IMAGE_TAG) FORK=$(if $(FORK),1) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash images/node/build.sh
+
+# The kubelet fork's Go tests: the patch series applied onto a copy of the Kubernetes source
+# (the node image's cache copy), then go vet and go test of pkg/kubelet/images/... there.
+fork-test:
+	@KUBE_VERSION=$(KUBE_VERSION) PULLCHECK_NODE_CACHE=$(NODE_IMAGE_CACHE) bash fork/test.sh
 
 # Removes the built node image, its root-filesystem images and the cache (not Go's module cache).
 node-image-clean:

@@ -6,6 +6,9 @@
 #
 #   images/node/build-binaries.sh            (versions from the environment, see below)
 #
+# FORK=1 builds the Kubernetes binaries from the source with the kubelet fork's patches
+# (fork/patches/v1.MINOR) instead; they are printed as kubernetes=DIR all the same.
+#
 # Versions: KUBE_VERSION (1.35.4), CONTAINERD_VERSION (v2.2.0), CRICTL_VERSION (by minor);
 # etcd, CoreDNS and pause follow what kubeadm of KUBE_VERSION asks for (its constants.go).
 set -euo pipefail
@@ -33,12 +36,12 @@ export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0 GOFLAGS="-buildvcs=false"
 
 GO_VERSION=$(go env GOVERSION)
 
-# cached NAME VERSION -> builds with build_NAME VERSION OUTDIR unless a folder for the same
-# recipe exists; prints the folder.
+# cached NAME VERSION [INPUTS] -> builds with build_NAME VERSION OUTDIR unless a folder for the
+# same recipe (and INPUTS: more text the build depends on) exists; prints the folder.
 cached() {
   local name=$1 ver=$2 key dir start
-  key=$( { declare -f "build_$name"; echo "$GO_VERSION $ver"; } | short_hash)
-  dir=$CACHE_ROOT/bin/$name-$ver-$key
+  key=$( { declare -f "build_$name"; echo "$GO_VERSION $ver${3:+ $3}"; } | short_hash)
+  dir=$CACHE_ROOT/bin/${name//_/-}-$ver-$key
   if [[ -f $dir/.done ]]; then
     say "building $name $ver (cached: yes)"
   else
@@ -68,37 +71,29 @@ kubeadm_constant() { # NAME
   grep -E "^\s+$1 = \"" "$KUBE_DIR/cmd/kubeadm/app/constants/constants.go" | head -1 | sed -E 's/.*"(.*)".*/\1/'
 }
 
-# Kubernetes: a writable copy of the module with the staging replaces turned into the
-# published k8s.io/* v0.MINOR.PATCH modules, then one go build for all seven binaries.
+# Kubernetes: a writable copy of the module (lib.sh kube_source), then one go build for all
+# seven binaries.
 build_kubernetes() {
-  local ver=$1 out=$2 src info date commit ld p
-  src=$CACHE_ROOT/src/kubernetes-v$ver
-  if [[ ! -f $src/.ready ]]; then
-    rm -rf "$src"
-    mkdir -p "$(dirname "$src")"
-    cp -r "$KUBE_DIR" "$src"
-    chmod -R u+w "$src"
-    rm -f "$src/go.work" "$src/go.work.sum"
-    # Only the exact "k8s.io/NAME v0.0.0" lines: kube-openapi and utils carry real
-    # pseudo-versions that must stay as they are.
-    sed -i -E -e '/^replace \(/,/^\)/d' \
-      -e "s#^(\s+k8s\.io/[a-z0-9-]+) v0\.0\.0(\s*//.*)?\$#\1 v0.$KUBE_MINOR.${ver##*.}\2#" "$src/go.mod"
-    if grep -qE '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0(\s|$)' "$src/go.mod"; then
-      die "$EX_BUILD" "kubernetes go.mod still has v0.0.0 requirements after the rewrite"
-    fi
-    say "kubernetes v$ver: downloading the published k8s.io/* v0.$KUBE_MINOR.${ver##*.} modules"
-    (cd "$src" && go mod download) || die "$EX_MODULE" "the k8s.io/* v0.$KUBE_MINOR.${ver##*.} modules (or a dependency) are not served"
-    touch "$src/.ready"
-  fi
-  info=$(module_info k8s.io/kubernetes "v$ver")
-  date=$(jq -r '.Time' <<<"$info" | cut -c1-19)Z
-  commit=$(jq -r '.Origin.Hash // empty' <<<"$info")
-  ld="-s -w"
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $p.gitVersion=v$ver -X $p.gitMajor=1 -X $p.gitMinor=$KUBE_MINOR"
-    ld+=" -X $p.gitTreeState=clean -X $p.buildDate=$date"
-    [[ -n $commit ]] && ld+=" -X $p.gitCommit=$commit"
-  done
+  local ver=$1 out=$2 src
+  src=$(kube_source "$ver")
+  go_build_kubernetes "$src" "$ver" "$out"
+}
+
+# The kubelet fork: the same copy with fork/patches/v1.MINOR applied (fork/apply.sh), the same
+# build. Its cache key also covers the patch files.
+build_kubernetes_fork() {
+  local ver=$1 out=$2 src fork
+  src=$(kube_source "$ver")
+  fork=$src-fork
+  rm -rf "$fork"
+  cp -r "$src" "$fork"
+  bash "$NODE_SRC/../../fork/apply.sh" "$fork" "$KUBE_MINOR"
+  go_build_kubernetes "$fork" "$ver" "$out"
+}
+
+go_build_kubernetes() { # SRC VERSION OUTDIR
+  local src=$1 ver=$2 out=$3 ld
+  ld=$(kube_ldflags "$ver")
   (cd "$src" && go build -mod=mod -trimpath -ldflags "$ld" -o "$out/" \
     ./cmd/kubelet ./cmd/kubeadm ./cmd/kubectl ./cmd/kube-apiserver \
     ./cmd/kube-controller-manager ./cmd/kube-scheduler ./cmd/kube-proxy)
@@ -177,4 +172,13 @@ cached crictl "$CRICTL_VERSION"
 cached pause "$PAUSE_TAG"
 cached coredns "$COREDNS_TAG"
 cached etcd "${ETCD_TAG%-*}"
-cached kubernetes "$KUBE_VERSION"
+# The helpers the Kubernetes builds share are part of their recipe.
+kube_recipe=$(declare -f kube_source kube_ldflags go_build_kubernetes | short_hash)
+if [[ ${FORK:-} == 1 ]]; then
+  patches=$NODE_SRC/../../fork/patches/v1.$KUBE_MINOR
+  [[ -d $patches ]] || die "$EX_PATCH" "no kubelet fork patch series for Kubernetes 1.$KUBE_MINOR ($patches)"
+  fork_inputs=$( { cat "$patches"/*.patch "$NODE_SRC/../../fork/apply.sh"; } | short_hash)
+  cached kubernetes_fork "$KUBE_VERSION" "$kube_recipe $fork_inputs" | sed 's/^kubernetes_fork=/kubernetes=/'
+else
+  cached kubernetes "$KUBE_VERSION" "$kube_recipe"
+fi

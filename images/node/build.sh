@@ -5,6 +5,8 @@
 #   KUBE_VERSION=1.35.4 images/node/build.sh
 #
 # Environment: KUBE_VERSION (1.35.4), NODE_IMAGE_TAG (pullcheck/node:vKUBE_VERSION),
+# FORK=1 (the kubelet fork: Kubernetes built with fork/patches/, harness/policies/*.yaml baked
+# in at /etc/kubernetes/pullcheck/policies.yaml and named in the dev.pullcheck.policies label),
 # CONTAINERD_VERSION, CRICTL_VERSION (build-binaries.sh), DEBIAN_SUITE, DEBIAN_MIRROR
 # (build-rootfs.sh), PULLCHECK_NODE_CACHE (the cache folder, default
 # ${XDG_CACHE_HOME:-~/.cache}/pullcheck/node-image). Exit codes: lib.sh.
@@ -41,6 +43,14 @@ while IFS='=' read -r name value; do ROOTFS[$name]=$value; done < <("$NODE_SRC/b
 CONTAINERD_VERSION=$("${BIN[containerd]}/containerd" --version | awk '{print $3}')
 K8S=${BIN[kubernetes]}
 
+# The fork's candidate policies (lib.sh): harness/policies/*.yaml as one file, and their names.
+POLICY_NAMES="" POLICIES_YAML=""
+if [[ ${FORK:-} == 1 ]]; then
+  POLICIES_YAML=$(candidate_policies_yaml)
+  POLICY_NAMES=$(candidate_policy_names)
+  [[ -n $POLICY_NAMES ]] || die "$EX_BUILD" "no policy names found in $CANDIDATE_POLICIES_DIR/*.yaml"
+fi
+
 # kubeadm must ask for exactly the images built here.
 expected=$(printf '%s\n' "registry.k8s.io/kube-apiserver:v$KUBE_VERSION" "registry.k8s.io/kube-controller-manager:v$KUBE_VERSION" \
   "registry.k8s.io/kube-scheduler:v$KUBE_VERSION" "registry.k8s.io/kube-proxy:v$KUBE_VERSION" \
@@ -50,7 +60,9 @@ asked=$("$K8S/kubeadm" config images list --kubernetes-version "v$KUBE_VERSION" 
 
 # --- the whole image: skip everything when an image from the same inputs exists -----------
 files_hash=$(cd "$NODE_SRC" && find files Dockerfile build.sh -type f -print0 | sort -z | xargs -0 sha256sum | short_hash)
-inputs=$(printf '%s\n' "${BIN[@]}" "${ROOTFS[@]}" "$files_hash" "$IMAGE" | sort | short_hash)
+inputs_of=("${BIN[@]}" "${ROOTFS[@]}" "$files_hash" "$IMAGE")
+[[ -n $POLICIES_YAML ]] && inputs_of+=("policies $(short_hash <<<"$POLICIES_YAML")")
+inputs=$(printf '%s\n' "${inputs_of[@]}" | sort | short_hash)
 if [[ $(docker image inspect -f '{{index .Config.Labels "dev.pullcheck.inputs"}}' "$IMAGE" 2>/dev/null || true) == "$inputs" ]]; then
   say "image $IMAGE is up to date (cached: yes, inputs $inputs) in $((SECONDS - started))s"
   exit 0
@@ -137,6 +149,10 @@ say "building the node filesystem on $node_base"
 mkdir -p "$ctx/node/bin"
 cp -a "$NODE_SRC/files" "$ctx/node/files"
 cp "$NODE_SRC/Dockerfile" "$ctx/node/Dockerfile"
+if [[ -n $POLICIES_YAML ]]; then
+  mkdir -p "$ctx/node/files/etc/kubernetes/pullcheck"
+  printf '%s\n' "$POLICIES_YAML" >"$ctx/node/files/etc/kubernetes/pullcheck/policies.yaml"
+fi
 cp "$K8S/kubelet" "$K8S/kubeadm" "$K8S/kubectl" "${BIN[containerd]}"/{containerd,ctr,containerd-shim-runc-v2} "${BIN[crictl]}/crictl" "$ctx/node/bin/"
 stage=pullcheck/node-stage:$inputs
 docker build -q -t "$stage" --build-arg "BASE=$node_base" --build-arg "KUBE_VERSION=$KUBE_VERSION" \
@@ -171,10 +187,10 @@ docker commit \
   --change 'CMD []' \
   --change "LABEL dev.pullcheck.kubernetes=v$KUBE_VERSION" \
   --change "LABEL dev.pullcheck.containerd=$CONTAINERD_VERSION" \
-  --change "LABEL dev.pullcheck.policies=" \
+  --change "LABEL dev.pullcheck.policies=$POLICY_NAMES" \
   --change "LABEL dev.pullcheck.node-rootfs=false" \
   --change "LABEL dev.pullcheck.inputs=$inputs" \
-  --change "LABEL org.opencontainers.image.description=\"pullcheck kind node image: Kubernetes v$KUBE_VERSION, containerd $CONTAINERD_VERSION, Debian $DEBIAN_SUITE_LABEL, built offline by make node-image\"" \
+  --change "LABEL org.opencontainers.image.description=\"pullcheck kind node image: Kubernetes v$KUBE_VERSION, containerd $CONTAINERD_VERSION, Debian $DEBIAN_SUITE_LABEL, built offline by make node-image${FORK:+, kubelet fork with candidate pull policies}\"" \
   "$build_container" "$IMAGE" >/dev/null || die "$EX_DOCKER" "docker commit failed"
 docker rm -f "$build_container" >/dev/null 2>&1 || true
 build_container=""
