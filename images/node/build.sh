@@ -188,6 +188,7 @@ docker commit \
   --change "LABEL dev.pullcheck.kubernetes=v$KUBE_VERSION" \
   --change "LABEL dev.pullcheck.containerd=$CONTAINERD_VERSION" \
   --change "LABEL dev.pullcheck.policies=$POLICY_NAMES" \
+  --change "LABEL dev.pullcheck.policy-file=${FORK:+/etc/kubernetes/pullcheck/policies.yaml}" \
   --change "LABEL dev.pullcheck.node-rootfs=false" \
   --change "LABEL dev.pullcheck.inputs=$inputs" \
   --change "LABEL org.opencontainers.image.description=\"pullcheck kind node image: Kubernetes v$KUBE_VERSION, containerd $CONTAINERD_VERSION, Debian $DEBIAN_SUITE_LABEL, built offline by make node-image${FORK:+, kubelet fork with candidate pull policies}\"" \
