@@ -40,6 +40,12 @@ export interface NodeFile {
   text: string;
 }
 
+/** An image pulled into the node before the test; `credentials` ("user:password") when the registry is private. */
+export interface PreloadedImage {
+  reference: string;
+  credentials?: string;
+}
+
 /** Where the kubelet keeps KEP-2535 pull intents and records (`<root dir>/image_manager`). */
 const KUBELET_IMAGE_MANAGER_DIR = "/var/lib/kubelet/image_manager";
 const KUBELET_HEALTHZ = "http://127.0.0.1:10248/healthz";
@@ -127,7 +133,7 @@ export class KindCluster {
    * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again
    * with the scenario's kubelet settings, and this returns when its health endpoint answers.
    */
-  async resetNode(node: string, preload: string[], config: NodeConfig | undefined, files: NodeFile[] = []): Promise<void> {
+  async resetNode(node: string, preload: PreloadedImage[], config: NodeConfig | undefined, files: NodeFile[] = []): Promise<void> {
     const exec = (command: string[]) => this.exec(node, command);
     await exec(["systemctl", "stop", "kubelet"]);
     await exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
@@ -136,7 +142,7 @@ export class KindCluster {
       await exec(["sh", "-c", `mkdir -p "$(dirname ${file.path})" && echo ${base64} | base64 -d > ${file.path}`]);
     }
     for (const id of registryImageIds(await exec(["crictl", "images", "-o", "json"]))) await exec(["crictl", "rmi", id]);
-    for (const image of preload) await exec(["crictl", "pull", image]);
+    for (const image of preload) await exec(["crictl", "pull", ...(image.credentials ? ["--creds", image.credentials] : []), image.reference]);
     await exec(["systemctl", "start", "kubelet"]);
     await this.waitForKubelet(node);
   }

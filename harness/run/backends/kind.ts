@@ -137,7 +137,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
     async createNode({ timeline, scenario }: NodeOptions) {
       await cluster.resetNode(
         nodeName,
-        preloadedImages(scenario).map((image) => image.reference),
+        preloadedImages(scenario).map((image) => ({ reference: image.reference, ...preloadCredentials(scenario.registry.users) })),
         scenario.node.config,
         nodeFiles,
       );
@@ -168,4 +168,10 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
 function proposedPolicyFiles(policies: PolicyDefinition[]): string {
   const files = [...new Set(policies.flatMap((p) => (p.kind === "proposed" ? [p.file] : [])))];
   return files.map((file) => readFileSync(file, "utf8").replace(/^---\n/, "")).join("\n---\n");
+}
+
+/** A private registry's preloaded images are pulled into the node with the first user's password (how they got there is not the test's). */
+function preloadCredentials(users: Record<string, string>): { credentials?: string } {
+  const [user] = Object.entries(users);
+  return user ? { credentials: `${user[0]}:${user[1]}` } : {};
 }

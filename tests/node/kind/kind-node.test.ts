@@ -55,9 +55,12 @@ describe("kind cluster (a recording kind CLI)", () => {
     writeFileSync(join(dir, "kind-noop"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(dir, "kind-noop"), 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-reset", nodeImage: "i", workDir: dir, dockerBinary: docker });
-    await cluster.resetNode("pullcheck-reset-control-plane", ["registry.pullcheck.test/app:v1"], { serializeImagePulls: false }, [
-      { path: "/etc/kubernetes/pullcheck/policies.yaml", text: "name: Mine\n" },
-    ]);
+    await cluster.resetNode(
+      "pullcheck-reset-control-plane",
+      [{ reference: "registry.pullcheck.test/app:v1", credentials: "alice:pw" }],
+      { serializeImagePulls: false },
+      [{ path: "/etc/kubernetes/pullcheck/policies.yaml", text: "name: Mine\n" }],
+    );
     const inNode = readFileSync(calls, "utf8")
       .trim()
       .split("\n")
@@ -69,7 +72,7 @@ describe("kind cluster (a recording kind CLI)", () => {
       `sh -c mkdir -p "$(dirname /etc/kubernetes/pullcheck/policies.yaml)" && echo ${Buffer.from("name: Mine\n").toString("base64")} | base64 -d > /etc/kubernetes/pullcheck/policies.yaml`,
       "crictl images -o json",
       "crictl rmi sha256:app1",
-      "crictl pull registry.pullcheck.test/app:v1",
+      "crictl pull --creds alice:pw registry.pullcheck.test/app:v1",
       "systemctl start kubelet",
       "curl -sf http://127.0.0.1:10248/healthz",
     ]);
