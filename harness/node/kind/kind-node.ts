@@ -18,6 +18,7 @@ import { PullAttribution, type AttributableRequest } from "./pull-attribution.js
 
 const POLL_MS = 500;
 const SERVICE_ACCOUNT_TIMEOUT_MS = 60_000;
+const POD_DELETION_TIMEOUT_MS = 120_000;
 
 export class KindNode implements NodeUnderTest {
   readonly backend = "kind";
@@ -106,6 +107,30 @@ export class KindNode implements NodeUnderTest {
     await this.pollInFlight; // then a last poll that starts after everything before close
     await this.poll();
     await this.api.deleteNamespace({ name: this.namespace, gracePeriodSeconds: 0 }).catch(() => {});
+    await this.waitUntilPodsAreGone();
+  }
+
+  /**
+   * The next test on this node starts its kubelet again: a pod of this test that still exists
+   * then would be synced and pull its image onto the node that test expects empty (seen: a Never
+   * test found the image an earlier Always pod had pulled back).
+   */
+  private async waitUntilPodsAreGone(): Promise<void> {
+    await retryUntil(
+      async () => {
+        const left = (await this.api.listNamespacedPod({ namespace: this.namespace })).items?.length ?? 0;
+        if (left > 0) throw new Error(`${left} pods of namespace ${this.namespace} are still terminating`);
+      },
+      {
+        timeoutMs: POD_DELETION_TIMEOUT_MS,
+        intervalMs: POLL_MS,
+        giveUp: (error) =>
+          new EnvironmentError(
+            `the pods of ${this.namespace} were not gone ${POD_DELETION_TIMEOUT_MS / 1000} s after the namespace was deleted: ${errorMessage(error)}`,
+            "is the node's kubelet running? (`--retain` keeps the cluster)",
+          ),
+      },
+    );
   }
 
   /** One poll at a time: a slow API server must not get a second poll that reads older state. */

@@ -98,6 +98,7 @@ describe("kind node (a recording API server)", () => {
   const requests: string[] = [];
   let podState: object = { waiting: { reason: "ContainerCreating" } };
   let events: object[] = [];
+  let podsLeft = 1;
   let apiUrl = "";
 
   beforeAll(async () => {
@@ -113,6 +114,7 @@ describe("kind node (a recording API server)", () => {
             status: { containerStatuses: [{ name: "app", image: "x", imageID: "", ready: false, restartCount: 0, state: podState }] },
           });
         if (req.method === "GET" && req.url!.includes("/events")) return json({ items: events });
+        if (req.method === "GET" && req.url!.split("?")[0]!.endsWith("/pods")) return json({ items: podsLeft-- > 0 ? [{ metadata: { name: "probe" } }] : [] });
         json(body ? JSON.parse(body) : {});
       });
     });
@@ -161,6 +163,13 @@ describe("kind node (a recording API server)", () => {
     );
     expect(requests[3]).toContain('"nodeName":"pullcheck-w-worker2"');
     expect(requests).toContain("DELETE /api/v1/namespaces/ns-1");
+    // The next test restarts the kubelet: this test's pods must be gone first (asked until none is left).
+    expect(requests.slice(requests.indexOf("DELETE /api/v1/namespaces/ns-1"))).toEqual([
+      "DELETE /api/v1/namespaces/ns-1",
+      "GET /api/v1/namespaces/ns-1/pods",
+      "GET /api/v1/namespaces/ns-1/pods",
+      "DELETE /api/v1/namespaces/ns-1/pods/probe",
+    ]);
     const states = timeline.of("status").map((o) => o.state.reason);
     expect(states.at(-1)).toBe("ErrImagePull");
     expect(timeline.of("event").map((e) => e.reason)).toEqual(["Failed", "Failed"]);
