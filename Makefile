@@ -6,7 +6,7 @@ TOXIPROXY_VERSION := v2.12.0
 KIND_VERSION := v0.33.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test
+.PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
 
 setup: node_modules/.package-lock.json tools
 
@@ -107,6 +107,19 @@ kind-smoke: setup-kind images $(NODE_IMAGE_PREREQ)
 	  --output $(KIND_SMOKE_OUTPUT) $(KIND_ARGS); status=$$?; \
 	  node bin/pullcheck.mjs differences --results $(KIND_SMOKE_OUTPUT)/results || status=1; exit $$status
 
+# The CI's fork smoke run: four scenarios under three candidate policies, on the simulation and on
+# the kubelet fork in kind (make node-image FORK=1), then the differences check.
+FORK_SMOKE_SCENARIOS := outage/cached-tag registry/rollback registry/deleted-tag-cached auth/revoked-credentials-cached
+FORK_SMOKE_POLICIES := IfNewerNotPresent SafeFallback PullWithFallback
+FORK_SMOKE_OUTPUT ?= reports/fork-smoke
+fork-smoke: setup-kind images
+	@$(MAKE) --no-print-directory node-image FORK=1
+	rm -rf $(FORK_SMOKE_OUTPUT)
+	node bin/pullcheck.mjs run scenarios --backend sim --backend kind --node-image pullcheck/node:v$(KUBE_VERSION)-fork \
+	  $(addprefix --policy ,$(FORK_SMOKE_POLICIES)) $(addprefix --scenario ,$(FORK_SMOKE_SCENARIOS)) \
+	  --output $(FORK_SMOKE_OUTPUT) $(KIND_ARGS); status=$$?; \
+	  node bin/pullcheck.mjs differences --results $(FORK_SMOKE_OUTPUT)/results || status=1; exit $$status
+
 report:
 	node bin/pullcheck.mjs report
 
@@ -133,7 +146,7 @@ clean:
 	-docker ps -aq --filter label=dev.pullcheck=true 2>/dev/null | xargs -r docker rm -f >/dev/null
 	-docker network ls -q --filter label=dev.pullcheck=true 2>/dev/null | xargs -r docker network rm >/dev/null
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
-	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.*
+	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke
 
 # make images: local stand-ins for the container images, built FROM scratch (images/README.md).
 include images/images.mk
