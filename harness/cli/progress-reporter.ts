@@ -8,6 +8,7 @@ export class ProgressReporter implements Reporter {
   private skipped = 0;
   private total = 0;
   private readonly failures: string[] = [];
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
 
   onTestModuleCollected(module: TestModule): void {
     this.total += [...module.children.allTests()].length;
@@ -29,12 +30,12 @@ export class ProgressReporter implements Reporter {
       );
     } else this.skipped++;
     const line = `[${this.done}/${this.total}] ${this.passed} passed, ${this.failed} failed, ${this.skipped} unspecified — ${test.name}`;
-    process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
+    this.out.write(`\r\x1b[K${line.slice(0, (this.out.columns ?? 120) - 1)}`);
   }
 
   onTestRunEnd(): void {
-    process.stdout.write("\r\x1b[K");
-    for (const failure of this.failures) console.log(failure);
-    console.log(`${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped`);
+    this.out.write("\r\x1b[K");
+    for (const failure of this.failures) this.out.write(`${failure}\n`);
+    this.out.write(`${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped\n`);
   }
 }
