@@ -25,10 +25,10 @@ export interface RunSummaryTest {
   verdict: TestVerdict;
   durationMs: number;
   reason?: string;
-  /** What the last expected pod showed at the end of its window (from the saved result). */
+  /** The matrix's cell: what the last expected pod showed at the end of its window (from the saved result). */
   outcome?: string;
-  /** The outcome the scenario expected there for this policy, when it gave one. */
-  expected?: string;
+  /** Each expect step: what the scenario expected for this policy (when it says) and what the pod showed. */
+  expects?: { step: number; pod: string; expected?: string; actual: string; verdict: "passed" | "failed" | "unspecified" }[];
   /** Security invariants the run violated. */
   violated?: string[];
 }
@@ -60,7 +60,17 @@ export function runSummary(config: RunConfig, run: RunTestsResult, results: read
       return {
         ...test,
         ...(last ? { outcome: last.actual } : {}),
-        ...(last?.expected ? { expected: last.expected } : {}),
+        ...(result
+          ? {
+              expects: result.expects.map((e) => ({
+                step: e.stepIndex + 1,
+                pod: e.pod,
+                ...(e.expected ? { expected: e.expected } : {}),
+                actual: e.actual,
+                verdict: e.verdict,
+              })),
+            }
+          : {}),
         ...(violated.length > 0 ? { violated } : {}),
       };
     }),
