@@ -30,7 +30,9 @@ export async function runTests(config: RunConfig, options: RunTestsOptions): Pro
   const onTerminal = options.progress.isTTY && !process.env.CI;
   const defaultBackend = config.backends[0] ?? "sim";
   const collector = new RunCollector(defaultBackend);
-  const progress: Reporter = onTerminal ? new ProgressReporter(options.progress) : new LineReporter(defaultBackend, (text) => options.progress.write(text));
+  const progress: Reporter = onTerminal
+    ? new ProgressReporter(defaultBackend, options.progress)
+    : new LineReporter(defaultBackend, (text) => options.progress.write(text));
   const vitest = await startVitest(
     "test",
     [CATALOGUE_TEST_FILE],

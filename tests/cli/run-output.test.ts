@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { TestCase, TestModule } from "vitest/node";
 import { formatTestLine, renderSummaryTable } from "../../harness/cli/line-reporter.js";
+import { ProgressReporter } from "../../harness/cli/progress-reporter.js";
 import type { RunSummary } from "../../harness/cli/run-summary.js";
 import type { FinishedTest } from "../../harness/cli/test-verdicts.js";
 import { EXAMPLE, pullcheck } from "./pullcheck-process.js";
@@ -90,5 +92,23 @@ describe("pullcheck run --output, -o json, --junit, --report; pullcheck report -
     expect(matrix).toContain("Always");
     expect(matrix).not.toContain("IfNotPresent");
     expect(pullcheck(["report", "--output", join(output, "nothing-here")]).code).toBe(2);
+  });
+});
+
+describe("output on a terminal", () => {
+  it("should rewrite one progress line, then show what failed or broke and the table per backend", () => {
+    let written = "";
+    const out = { columns: 200, write: (text: string) => (written += text) } as unknown as NodeJS.WriteStream;
+    const reporter = new ProgressReporter("sim", out);
+    const fake = (name: string, result: unknown) => ({ name, result: () => result, diagnostic: () => ({ duration: 10 }) }) as unknown as TestCase;
+    reporter.onTestModuleCollected({
+      children: { allTests: () => [{ name: "a/b [Always]" }, { name: "a/b [Never]" }, { name: "matrix" }] },
+    } as unknown as TestModule);
+    reporter.onTestCaseResult(fake("a/b [Always]", { state: "passed", errors: [] }));
+    reporter.onTestCaseResult(fake("a/b [Never]", { state: "failed", errors: [{ name: "EnvironmentError", message: "registry is missing" }] }));
+    reporter.onTestRunEnd();
+    expect(written).toContain("\r\x1b[K[2/2] 1 passed, 0 failed, 0 skipped, 1 broken — a/b [Never]");
+    expect(written).toContain("⚠ broken: a/b [Never]\n    registry is missing\n");
+    expect(written).toMatch(/^sim +1 +0 +0 +1$/m);
   });
 });
