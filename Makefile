@@ -121,10 +121,10 @@ FORK_SMOKE_OUTPUT ?= reports/fork-smoke
 fork-smoke: setup-kind images
 	@$(MAKE) --no-print-directory node-image FORK=1
 	rm -rf $(FORK_SMOKE_OUTPUT)
-	node bin/pullcheck.mjs run scenarios --backend sim --backend kind --node-image pullcheck/node:v$(KUBE_VERSION)-fork \
+	$(PULLCHECK) run scenarios --backend sim --backend kind --node-image pullcheck/node:v$(KUBE_VERSION)-fork \
 	  $(addprefix --policy ,$(FORK_SMOKE_POLICIES)) $(addprefix --scenario ,$(FORK_SMOKE_SCENARIOS)) \
 	  --output $(FORK_SMOKE_OUTPUT) $(KIND_ARGS); status=$$?; \
-	  node bin/pullcheck.mjs differences --results $(FORK_SMOKE_OUTPUT)/results || status=1; exit $$status
+	  $(call after_run,$(PULLCHECK) differences --results $(FORK_SMOKE_OUTPUT)/results); exit $$status
 
 report:
 	$(PULLCHECK) report

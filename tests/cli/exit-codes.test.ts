@@ -85,6 +85,9 @@ describe("make targets", () => {
       "NODE_IMAGE=any",
       `PULLCHECK=bash ${fake}`,
       `KIND_SMOKE_OUTPUT=${join(scratch, "smoke")}`,
+      `FORK_SMOKE_OUTPUT=${join(scratch, "fork-smoke")}`,
+      // fork-smoke builds its node image with a recursive make first: not here.
+      "MAKE=true",
       target,
     ];
     const result = spawnSync("make", args, { cwd: ROOT, encoding: "utf8", env });
@@ -103,6 +106,8 @@ describe("make targets", () => {
     ["kind-smoke", { run: 0, differences: 0 }, 0],
     ["kind-smoke", { run: 0, differences: 1 }, 1],
     ["kind-smoke", { run: 3, differences: 2 }, 3],
+    ["fork-smoke", { run: 0, differences: 1 }, 1],
+    ["fork-smoke", { run: 3, differences: 2 }, 3],
   ])("make %s with exit codes %o should end with %i", (target, codes, expected) => {
     expect(make(target, codes)).toBe(expected);
   });
