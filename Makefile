@@ -79,10 +79,17 @@ format:
 	npx prettier --write --log-level warn .
 	npx eslint --fix .
 
-# The main job: the whole catalogue under every policy, then the HTML report and the matrix.
+# The CLI, and its exit codes: 0 as expected, 1 an outcome differed, 2 bad input, 3 environment
+# problem. A target that runs more than the run exits with the run's code when that is not 0, else
+# with the first later command's that is not (make shows it as "Error N" and itself exits 2).
+PULLCHECK ?= node bin/pullcheck.mjs
+# $(call after_run,COMMAND): COMMAND, whose failure sets status only when the run's was 0.
+after_run = { $(1) || { code=$$?; [ $$status -ne 0 ] || status=$$code; }; }
+
+# The main job: the whole catalogue under every policy, then the HTML report and the matrix. The
+# run empties allure-results and reports/results first.
 conformance:
-	rm -rf allure-results reports/results
-	node bin/pullcheck.mjs run scenarios; status=$$?; node bin/pullcheck.mjs report && exit $$status
+	$(PULLCHECK) run scenarios; status=$$?; $(call after_run,$(PULLCHECK) report); exit $$status
 
 # The catalogue on the simulation and on a real kubelet in kind in one run: one matrix with a
 # column per backend, then every cell where they differ, each checked against
@@ -90,9 +97,8 @@ conformance:
 # are skipped on kind unless the node image declares them; scenarios that wait longer than
 # 15 minutes of real time are skipped there too. KIND_ARGS adds flags (e.g. --kind-workers 2).
 conformance-kind: setup-kind images $(NODE_IMAGE_PREREQ)
-	rm -rf allure-results reports/results
-	node bin/pullcheck.mjs run scenarios --backend sim --backend kind --node-image $(NODE_IMAGE) $(KIND_ARGS); status=$$?; \
-	  node bin/pullcheck.mjs report; node bin/pullcheck.mjs differences || status=1; exit $$status
+	$(PULLCHECK) run scenarios --backend sim --backend kind --node-image $(NODE_IMAGE) $(KIND_ARGS); status=$$?; \
+	  $(call after_run,$(PULLCHECK) report); $(call after_run,$(PULLCHECK) differences); exit $$status
 
 # The CI's kind smoke run: scenarios across outage, registry, auth, credentials and node settings,
 # under the three upstream policies, on the simulation and on kind, then the differences check.
@@ -102,10 +108,10 @@ KIND_SMOKE_SCENARIOS := outage/not-cached outage/cached-tag registry/deleted-tag
 KIND_SMOKE_OUTPUT ?= reports/kind-smoke
 kind-smoke: setup-kind images $(NODE_IMAGE_PREREQ)
 	rm -rf $(KIND_SMOKE_OUTPUT)
-	node bin/pullcheck.mjs run scenarios --backend sim --backend kind --node-image $(NODE_IMAGE) \
+	$(PULLCHECK) run scenarios --backend sim --backend kind --node-image $(NODE_IMAGE) \
 	  --policy Always --policy IfNotPresent --policy Never $(addprefix --scenario ,$(KIND_SMOKE_SCENARIOS)) \
 	  --output $(KIND_SMOKE_OUTPUT) $(KIND_ARGS); status=$$?; \
-	  node bin/pullcheck.mjs differences --results $(KIND_SMOKE_OUTPUT)/results || status=1; exit $$status
+	  $(call after_run,$(PULLCHECK) differences --results $(KIND_SMOKE_OUTPUT)/results); exit $$status
 
 # The CI's fork smoke run: four scenarios under three candidate policies, on the simulation and on
 # the kubelet fork in kind (make node-image FORK=1), then the differences check.
@@ -115,18 +121,18 @@ FORK_SMOKE_OUTPUT ?= reports/fork-smoke
 fork-smoke: setup-kind images
 	@$(MAKE) --no-print-directory node-image FORK=1
 	rm -rf $(FORK_SMOKE_OUTPUT)
-	node bin/pullcheck.mjs run scenarios --backend sim --backend kind --node-image pullcheck/node:v$(KUBE_VERSION)-fork \
+	$(PULLCHECK) run scenarios --backend sim --backend kind --node-image pullcheck/node:v$(KUBE_VERSION)-fork \
 	  $(addprefix --policy ,$(FORK_SMOKE_POLICIES)) $(addprefix --scenario ,$(FORK_SMOKE_SCENARIOS)) \
 	  --output $(FORK_SMOKE_OUTPUT) $(KIND_ARGS); status=$$?; \
-	  node bin/pullcheck.mjs differences --results $(FORK_SMOKE_OUTPUT)/results || status=1; exit $$status
+	  $(call after_run,$(PULLCHECK) differences --results $(FORK_SMOKE_OUTPUT)/results); exit $$status
 
 report:
-	node bin/pullcheck.mjs report
+	$(PULLCHECK) report
 
 # Benchmarks (not tests): catalogue time, pull throughput against skopeo and curl, fleets.
 # Writes reports/bench.json, reports/bench.md and reports/bench.svg. BENCH_ARGS=--quick for a smoke run.
 bench: setup bench-tools
-	node bin/pullcheck.mjs bench $(BENCH_ARGS)
+	$(PULLCHECK) bench $(BENCH_ARGS)
 
 bench-tools:
 	@for tool in skopeo curl; do \
@@ -138,7 +144,7 @@ bench-tools:
 	done
 
 docs:
-	node bin/pullcheck.mjs docs
+	$(PULLCHECK) docs
 
 # Also stops registry/Toxiproxy processes and containers left by a run that was SIGKILLed (or kept with --retain).
 clean:

@@ -1,40 +1,72 @@
-/** `pullcheck report`: the matrix from the last run's results, then the Allure HTML report (offline). */
+/** `pullcheck report`: the matrix from a run's results, then the Allure HTML report (offline). */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { builtinPolicies } from "../policy/load-policies.js";
 import { renderPolicyDocs } from "../report/policy-docs.js";
 import { refreshScenarioFormatDocs } from "../report/scenario-format-docs.js";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix.js";
-import { EnvironmentError } from "../support/errors.js";
+import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
 import { defaultRunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { refreshKindDocs } from "../fidelity/kind-docs.js";
 import { readResults } from "./read-results.js";
 
-export async function buildReport(): Promise<number> {
-  const resultsDir = defaultRunConfig().resultsDir;
+export interface ReportOptions {
+  /** A run's --output folder: read DIR/results and DIR/allure-results, write the report into DIR. Default: the repository's. */
+  output?: string;
+  /** Where progress lines go; when given, Allure's own output goes to stderr (stdout may carry JSON). */
+  log?: (line: string) => void;
+}
+
+export function reportCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args, options: { output: { type: "string" } } }).values;
+  } catch (error) {
+    throw new InputError([{ message: errorMessage(error), hint: "see pullcheck report --help" }]);
+  }
+  return buildReport(values.output ? { output: resolve(values.output) } : {});
+}
+
+export async function buildReport(options: ReportOptions = {}): Promise<number> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const defaults = defaultRunConfig();
+  const resultsDir = options.output ? join(options.output, "results") : defaults.resultsDir;
+  const allureResultsDir = options.output ? join(options.output, "allure-results") : defaults.allureResultsDir;
+  const reports = options.output ?? join(REPO_ROOT, "reports");
+  const shown = (path: string) => (relative(process.cwd(), path).startsWith("..") ? path : relative(process.cwd(), path) || ".");
+  if (options.output && !existsSync(resultsDir) && !existsSync(allureResultsDir))
+    throw new InputError([
+      {
+        path: "--output",
+        message: `${options.output} holds no run (no results/ nor allure-results/)`,
+        hint: "the folder a `pullcheck run --output DIR` wrote",
+      },
+    ]);
   const results = readResults(resultsDir);
-  const reports = join(REPO_ROOT, "reports");
   mkdirSync(reports, { recursive: true });
   if (results.length > 0) {
     const order = [...builtinPolicies().map((p) => p.name), ...results.map((r) => r.policy)];
     const matrix = buildMatrix(results, [...new Set(order)]);
     writeFileSync(join(reports, "matrix.md"), renderMatrixMarkdown(matrix));
     writeFileSync(join(reports, "matrix.html"), renderMatrixHtml(matrix));
-    console.log(`wrote reports/matrix.md and reports/matrix.html (${matrix.rows.length} scenarios × ${matrix.columns.length} columns)`);
+    log(`wrote ${shown(join(reports, "matrix.md"))} and matrix.html (${matrix.rows.length} scenarios × ${matrix.columns.length} columns)`);
   } else {
-    console.log("no results in reports/results: run the catalogue first (make conformance)");
+    log(`no results in ${shown(resultsDir)}: run the catalogue first (make conformance)`);
   }
-  if (!existsSync(join(REPO_ROOT, "allure-results")))
-    throw new EnvironmentError("no allure-results/ to build a report from", "run `make conformance` or `npx pullcheck run` first");
-  const allure = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules", "allure", "cli.js"), "generate", "allure-results", "--config", "allurerc.mjs"], {
-    cwd: REPO_ROOT,
-    stdio: "inherit",
-  });
+  if (!existsSync(allureResultsDir))
+    throw new EnvironmentError(`no ${shown(allureResultsDir)} to build a report from`, "run `make conformance` or `npx pullcheck run` first");
+  const target = join(reports, "allure-report");
+  const allure = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, "node_modules", "allure", "cli.js"), "generate", allureResultsDir, "--config", "allurerc.mjs", "--output", target],
+    { cwd: REPO_ROOT, stdio: ["ignore", options.log ? process.stderr : "inherit", "inherit"] },
+  );
   if (allure.status !== 0)
     throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
-  console.log("wrote reports/allure-report/index.html");
+  log(`wrote ${shown(join(target, "index.html"))}`);
   return 0;
 }
 

@@ -1,215 +1,139 @@
 /**
- * pullcheck CLI. The one place that prints errors and picks exit codes:
- * 0 all passed, 1 an outcome differed (or a run broke), 2 bad input.
+ * pullcheck CLI. The one place that prints errors and picks exit codes (exit-codes.ts). Each
+ * command's module loads only when it runs, so `--help` and `--version` start quickly.
  */
-import { differencesCommand } from "./differences-command.js";
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
-import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
-import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
-import { loadCatalogue } from "../run/catalogue.js";
-import { runTests } from "./run-tests.js";
-import { buildReport, writeDocs } from "./build-report.js";
-import { fleetCommand } from "./fleet-command.js";
-import { DEFAULT_CONTAINER_IMAGES } from "../environment/start-as-containers.js";
-import { DEFAULT_KIND_WORKERS, DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
-import { BACKENDS } from "../run/backends/index.js";
-import { benchCommand } from "./bench-command.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { errorMessage, InputError, EnvironmentError } from "../support/errors.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
+import { EXIT, EXIT_CODES_HELP, exitCodeOf } from "./exit-codes.js";
 
 const USAGE = `usage: pullcheck <command> [options]
+       pullcheck <command> --help    that command's options
+       pullcheck --version
 
 commands:
   run [PATH…]        run scenario files or folders (default: scenarios/)
   list [PATH…]       list the planned tests (scenario × policy × backend)
   validate PATH…     check scenario files only; exit 2 on any error
-  report             build the HTML report and reports/matrix.md from the last run
+  report             build the HTML report and the matrix from the last run (--output DIR: that run's)
   docs               regenerate docs/policies.md (policies, last run) and the tables of docs/scenario-format.md
   differences        cells where sim and kind ended differently in the last run, each with its
                      documented explanation; exit 1 when one has none (--results DIR)
-  fleet              a restart storm of N simulated nodes: registry load per policy (fleet --help)
-  bench              measure suite time, pull throughput and fleets into reports/bench.* (bench --help)
+  fleet              a restart storm of N simulated nodes: registry load per policy
+  bench              measure suite time, pull throughput and fleets into reports/bench.*
 
-options (run, list):
-  --policy NAME      only this policy (repeatable)
-  --policies FILE    extra policy definitions (repeatable)
-  --backend NAME     ${BACKENDS.map((b) => b.name).join(", ")} (default sim; repeatable: one matrix, a column per backend)
-  --node-image IMG   kind node image (default ${DEFAULT_NODE_IMAGE}); a kubelet fork's image works too
-  --kind-policies P  comma-separated proposed policies the node image's kubelet knows (default: its
-                     label dev.pullcheck.policies)
-  --kind-workers N   kind worker nodes, one test at a time on each (default ${DEFAULT_KIND_WORKERS}; 0: one node
-                     that is also the control plane)
-  --scenario GLOB    only scenarios whose name matches (e.g. 'outage/*'; repeatable)
-  --retain           keep the environment running afterwards and print where it is
-  --parallel N       tests at once, each with its own registry and Toxiproxy (default 4)
-  --containers       registry, Toxiproxy and gate as containers (needs a Docker engine; make images)
-  --registry-image I, --toxiproxy-image I, --gate-image I
-                     images for --containers (defaults: registry:3, ghcr.io/shopify/toxiproxy:2.12.0,
-                     pullcheck-gate:local)
-  --report           build the report after the run
-  --kubelet-version V  reproduce kubelet 1.35 (default), 1.34 (KEP-2535 off) or 1.31 (no precheck)
-  --output DIR       write results to DIR/results and DIR/allure-results instead of the repository`;
+Without a terminal (CI, a pipe) run prints one line per test as it ends, then a summary per backend.
+-o json (list, run) and --junit FILE (run) are described in docs/cli.md.
+
+${EXIT_CODES_HELP}`;
+
+const REPORT_USAGE = `usage: pullcheck report [--output DIR]
+
+Builds the matrix (matrix.md, matrix.html) and the Allure HTML report (allure-report/index.html,
+one file that opens from disk) from a run's results.
+
+  --output DIR       the folder of a \`pullcheck run --output DIR\`: reads DIR/results and
+                     DIR/allure-results and writes the report into DIR (default: reports/results and
+                     allure-results in, reports/ out)
+
+${EXIT_CODES_HELP}`;
+
+const DOCS_USAGE = `usage: pullcheck docs
+
+Regenerates docs/policies.md (decision tables from the policy definitions, observed invariants from
+the last run's reports/results), the generated tables of docs/scenario-format.md and the known
+differences in docs/kind.md. Takes no options.`;
+
+const DIFFERENCES_USAGE = `usage: pullcheck differences [--results DIR]
+
+Every cell where the simulation and kind ended differently in a run, each with its documented
+explanation (kind-config/known-differences.yaml).
+
+  --results DIR      the run's results (default reports/results; a --output DIR run: DIR/results)
+
+exit codes: 0 every difference documented, 1 one is not, 2 the results are not of sim and kind`;
+
+interface Command {
+  run(args: string[]): Promise<number> | number;
+  usage(): Promise<string> | string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: {
+    run: async (args) => (await import("./run-command.js")).runCommand(args),
+    usage: async () => (await import("./run-options.js")).RUN_USAGE.run,
+  },
+  list: {
+    run: async (args) => (await import("./run-command.js")).listCommand(args),
+    usage: async () => (await import("./run-options.js")).RUN_USAGE.list,
+  },
+  validate: {
+    run: async (args) => (await import("./run-command.js")).validateCommand(args),
+    usage: async () => (await import("./run-options.js")).RUN_USAGE.validate,
+  },
+  report: { run: async (args) => (await import("./build-report.js")).reportCommand(args), usage: () => REPORT_USAGE },
+  docs: {
+    run: async (args) => {
+      if (args.length > 0) throw new InputError([{ message: `docs takes no arguments: ${args.join(" ")}`, hint: "pullcheck docs" }]);
+      return (await import("./build-report.js")).writeDocs();
+    },
+    usage: () => DOCS_USAGE,
+  },
+  differences: { run: async (args) => (await import("./differences-command.js")).differencesCommand(args), usage: () => DIFFERENCES_USAGE },
+  fleet: {
+    run: async (args) => (await import("./fleet-command.js")).fleetCommand(args),
+    usage: async () => (await import("./fleet-command.js")).FLEET_USAGE,
+  },
+  bench: {
+    run: async (args) => (await import("./bench-command.js")).benchCommand(args),
+    usage: async () => (await import("./bench-command.js")).BENCH_USAGE,
+  },
+};
+
+export function versionText(): string {
+  const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+  const [modelled, ...older] = KUBELET_VERSIONS;
+  return `pullcheck ${version}\nsimulated kubelet: ${modelled} (--kubelet-version also ${older.join(", ")})`;
+}
+
+/** `--help` or `-h` anywhere before a `--`. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case "run":
-        return await run(rest);
-      case "list":
-        return list(rest);
-      case "validate":
-        return validate(rest);
-      case "report":
-        return await buildReport();
-      case "docs":
-        return writeDocs();
-      case "differences":
-        return differencesCommand(rest);
-      case "fleet":
-        return await fleetCommand(rest);
-      case "bench":
-        return await benchCommand(rest);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        console.error(`pullcheck: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
+    if (name === undefined) {
+      console.error(USAGE);
+      return EXIT.input;
     }
+    if (name === "help" || name === "--help" || name === "-h") {
+      const topic = name === "help" && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+      console.log(topic ? await topic.usage() : USAGE);
+      return EXIT.ok;
+    }
+    if (name === "--version" || name === "-V" || name === "version") {
+      console.log(versionText());
+      return EXIT.ok;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      console.error(`pullcheck: unknown command "${name}"\n\n${USAGE}`);
+      return EXIT.input;
+    }
+    if (asksForHelp(rest)) {
+      console.log(await command.usage());
+      return EXIT.ok;
+    }
+    return await command.run(rest);
   } catch (error) {
-    if (error instanceof InputError) {
-      console.error(`pullcheck: bad input\n${error.message}`);
-      return 2;
-    }
-    if (error instanceof EnvironmentError) {
-      console.error(`pullcheck: environment problem\n${error.message}`);
-      return 1;
-    }
-    console.error(`pullcheck: ${errorMessage(error)}`);
-    return 1;
+    if (error instanceof InputError) console.error(`pullcheck: bad input\n${error.message}`);
+    else if (error instanceof EnvironmentError) console.error(`pullcheck: environment problem\n${error.message}`);
+    else console.error(`pullcheck: ${errorMessage(error)}`);
+    return exitCodeOf(error);
   }
-}
-
-function parseRunOptions(args: string[]): { config: RunConfig; report: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        policy: { type: "string", multiple: true },
-        policies: { type: "string", multiple: true },
-        backend: { type: "string", multiple: true },
-        scenario: { type: "string", multiple: true },
-        retain: { type: "boolean" },
-        parallel: { type: "string" },
-        containers: { type: "boolean" },
-        "registry-image": { type: "string" },
-        "toxiproxy-image": { type: "string" },
-        "gate-image": { type: "string" },
-        "node-image": { type: "string" },
-        "kind-policies": { type: "string" },
-        "kind-workers": { type: "string" },
-        report: { type: "boolean" },
-        output: { type: "string" },
-        "kubelet-version": { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new InputError([{ message: errorMessage(error), hint: "run pullcheck help" }]);
-  }
-  const { values, positionals } = parsed;
-  const defaults = defaultRunConfig();
-  const backends = values.backend ?? ["sim"];
-  if (!backends.includes("kind") && [values["node-image"], values["kind-policies"], values["kind-workers"]].some((v) => v !== undefined)) {
-    throw new InputError([
-      { path: "--node-image/--kind-policies/--kind-workers", message: "these apply to the kind backend only", hint: "add --backend kind" },
-    ]);
-  }
-  const workers = values["kind-workers"] === undefined ? DEFAULT_KIND_WORKERS : Number(values["kind-workers"]);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 8) {
-    throw new InputError([
-      { path: "--kind-workers", message: `"${values["kind-workers"]}" is not a number of worker nodes between 0 and 8`, hint: "e.g. --kind-workers 3" },
-    ]);
-  }
-  const version = values["kubelet-version"] ?? "1.35";
-  if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
-    throw new InputError([
-      { path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` },
-    ]);
-  }
-  const parallel = values.parallel === undefined ? defaults.parallel : Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
-    throw new InputError([
-      {
-        path: "--parallel",
-        message: `"${values.parallel}" is not a number of tests between 1 and 32`,
-        hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)",
-      },
-    ]);
-  }
-  const imageFlags = [values["registry-image"], values["toxiproxy-image"], values["gate-image"]];
-  const inContainers = values.containers || backends.some((b) => b !== "sim");
-  if (!inContainers && imageFlags.some((v) => v !== undefined)) {
-    throw new InputError([
-      {
-        path: "--registry-image/--toxiproxy-image/--gate-image",
-        message: "images only apply in container mode",
-        hint: "add --containers, or use --backend sim-containers or kind",
-      },
-    ]);
-  }
-  const containerImages = {
-    registry: values["registry-image"] ?? DEFAULT_CONTAINER_IMAGES.registry,
-    toxiproxy: values["toxiproxy-image"] ?? DEFAULT_CONTAINER_IMAGES.toxiproxy,
-    gate: values["gate-image"] ?? DEFAULT_CONTAINER_IMAGES.gate,
-  };
-  const containers = values.containers ? { images: containerImages } : undefined;
-  const kind = backends.includes("kind") ? kindRunOptions(values["node-image"] ?? DEFAULT_NODE_IMAGE, values["kind-policies"], workers) : undefined;
-  const config: RunConfig = {
-    ...defaults,
-    // A kind cluster runs one test at a time per test node; so does everything else in a run that has one.
-    parallel: kind ? Math.max(1, workers) : parallel,
-    ...(kind ? { kind } : {}),
-    ...(containers ? { containers } : {}),
-    containerImages,
-    scenarioPaths: positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaults.scenarioPaths,
-    policies: values.policy ?? [],
-    policyFiles: (values.policies ?? []).map((p) => resolve(p)),
-    backends,
-    scenarioGlobs: values.scenario ?? [],
-    retain: values.retain ?? false,
-    kubeletVersion: version as RunConfig["kubeletVersion"],
-    ...(values.output ? { resultsDir: resolve(values.output, "results"), allureResultsDir: resolve(values.output, "allure-results") } : {}),
-  };
-  return { config, report: values.report ?? false };
-}
-
-async function run(args: string[]): Promise<number> {
-  const { config, report } = parseRunOptions(args);
-  if (loadCatalogue(config).plan.length === 0) {
-    const what = config.scenarioGlobs.length > 0 ? config.scenarioGlobs.join(", ") : "the given paths";
-    throw new InputError([{ path: "--scenario", message: `no planned test matches ${what}`, hint: "see pullcheck list" }]);
-  }
-  const code = await runTests(config);
-  if (report) await buildReport();
-  return code;
-}
-
-function list(args: string[]): number {
-  const { config } = parseRunOptions(args);
-  for (const test of loadCatalogue(config).plan) console.log(test.name);
-  return 0;
-}
-
-function validate(args: string[]): number {
-  const { config } = parseRunOptions(args);
-  if (args.filter((a) => !a.startsWith("--")).length === 0) throw new InputError([{ message: "validate needs at least one scenario file or folder" }]);
-  const { scenarios } = loadCatalogue(config);
-  console.log(`${scenarios.length} scenario file${scenarios.length === 1 ? "" : "s"} valid`);
-  return 0;
 }

@@ -1,23 +1,56 @@
-/** Runs the conformance test file in vitest with this run's configuration. */
+/** Runs the conformance test file in vitest with this run's configuration, and judges the run. */
+import { resolve } from "node:path";
 import { startVitest } from "vitest/node";
+import type { Reporter, SerializedError } from "vitest/node";
 import { type RunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
+import { type ExitCode } from "./exit-codes.js";
+import { LineReporter } from "./line-reporter.js";
 import { ProgressReporter } from "./progress-reporter.js";
+import { RunCollector, runExitCode, type FinishedTest } from "./test-verdicts.js";
 
 export const CATALOGUE_TEST_FILE = "tests/conformance/catalogue.test.ts";
 
-export async function runTests(config: RunConfig): Promise<number> {
+export interface RunTestsOptions {
+  /** Also write a JUnit XML report here. */
+  junitFile?: string;
+  /** Where progress goes: stdout, or stderr when stdout carries JSON. */
+  progress: NodeJS.WriteStream;
+}
+
+export interface RunTestsResult {
+  exitCode: ExitCode;
+  tests: FinishedTest[];
+  /** Errors outside the catalogue's tests. */
+  errors: SerializedError[];
+}
+
+export async function runTests(config: RunConfig, options: RunTestsOptions): Promise<RunTestsResult> {
   process.env.PULLCHECK_RUN = JSON.stringify(config);
-  const onTerminal = process.stdout.isTTY && !process.env.CI;
-  const vitest = await startVitest("test", [CATALOGUE_TEST_FILE], {
-    root: REPO_ROOT,
-    run: true,
-    watch: false,
-    maxConcurrency: config.parallel,
-    reporters: [onTerminal ? new ProgressReporter() : "default", ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }]],
-  });
-  const failed = vitest.state.getCountOfFailedTests();
-  const errors = vitest.state.getUnhandledErrors().length;
+  const onTerminal = options.progress.isTTY && !process.env.CI;
+  const defaultBackend = config.backends[0] ?? "sim";
+  const collector = new RunCollector(defaultBackend);
+  const progress: Reporter = onTerminal
+    ? new ProgressReporter(defaultBackend, options.progress)
+    : new LineReporter(defaultBackend, (text) => options.progress.write(text));
+  const vitest = await startVitest(
+    "test",
+    [CATALOGUE_TEST_FILE],
+    {
+      root: REPO_ROOT,
+      run: true,
+      watch: false,
+      maxConcurrency: config.parallel,
+      reporters: [
+        progress,
+        collector,
+        ["allure-vitest/reporter", { resultsDir: config.allureResultsDir }],
+        ...(options.junitFile ? [["junit", { outputFile: resolve(options.junitFile), suiteName: "pullcheck" }] as ["junit", Record<string, unknown>]] : []),
+      ],
+    },
+    {},
+    { stdout: options.progress, stderr: process.stderr },
+  );
   await vitest.close();
-  return failed > 0 || errors > 0 || process.exitCode === 1 ? 1 : 0;
+  return { exitCode: runExitCode(collector.tests, collector.errors), tests: collector.tests, errors: collector.errors };
 }
