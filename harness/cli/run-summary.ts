@@ -5,7 +5,7 @@ import type { PlannedTest } from "../run/planned-test.js";
 import type { RunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import type { RunTestsResult } from "./run-tests.js";
-import { countByBackend, type TestVerdict, type VerdictCounts } from "./test-verdicts.js";
+import { countByBackend, type FinishedTest, type VerdictCounts } from "./test-verdicts.js";
 
 export interface PlanDocument {
   tests: { name: string; scenario: string; policy: string; backend: string; file: string }[];
@@ -17,14 +17,7 @@ export function planDocument(plan: readonly PlannedTest[]): PlanDocument {
   };
 }
 
-export interface RunSummaryTest {
-  name: string;
-  scenario: string;
-  policy: string;
-  backend: string;
-  verdict: TestVerdict;
-  durationMs: number;
-  reason?: string;
+export interface RunSummaryTest extends FinishedTest {
   /** The matrix's cell: what the last expected pod showed at the end of its window (from the saved result). */
   outcome?: string;
   /** Each expect step: what the scenario expected for this policy (when it says) and what the pod showed. */
