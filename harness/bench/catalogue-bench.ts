@@ -3,12 +3,13 @@
  * child process, timed from outside; where the time goes comes from the runs' own results
  * (reset, registry setup, steps, registry requests) and from environment starts timed here.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { DEFAULT_PARALLEL, defaultRunConfig } from "../run/run-config.js";
+import { readResults } from "../run/read-results.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import type { ScenarioRunResult } from "../assert/outcome-result.js";
 import { summarize, type Summary } from "./stats.js";
@@ -84,16 +85,6 @@ export async function benchCatalogue(runs: number, sizes: number[], log: (line: 
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function readResults(dir: string): ScenarioRunResult[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".json"));
-  } catch {
-    return [];
-  }
-  return names.map((n) => JSON.parse(readFileSync(join(dir, n), "utf8")) as ScenarioRunResult);
 }
 
 function breakdownOf(results: ScenarioRunResult[]): CatalogueBench["breakdown"] {

@@ -6,12 +6,14 @@ import { parseArgs } from "node:util";
 import { builtinPolicies } from "../policy/load-policies.js";
 import { renderPolicyDocs } from "../report/policy-docs.js";
 import { refreshScenarioFormatDocs } from "../report/scenario-format-docs.js";
-import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix.js";
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type Matrix } from "../report/matrix.js";
+import { allureContext } from "../report/allure-context.js";
+import { readRunManifest } from "../report/run-manifest.js";
 import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
 import { defaultRunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { refreshKindDocs } from "../fidelity/kind-docs.js";
-import { readResults } from "./read-results.js";
+import { readResults } from "../run/read-results.js";
 
 export interface ReportOptions {
   /** A run's --output folder: read DIR/results and DIR/allure-results, write the report into DIR. Default: the repository's. */
@@ -19,6 +21,12 @@ export interface ReportOptions {
   /** Where progress lines go; when given, Allure's own output goes to stderr (stdout may carry JSON). */
   log?: (line: string) => void;
 }
+
+const ALLURE_VIEWS = [
+  { href: "allure-report/awesome/index.html", text: "Allure report, by group and scenario" },
+  { href: "allure-report/by-policy/index.html", text: "Allure report, by policy and backend" },
+  { href: "allure-report/awesome/index.html#/categories", text: "findings by category" },
+];
 
 export function reportCommand(args: string[]): Promise<number> {
   let values;
@@ -47,26 +55,39 @@ export async function buildReport(options: ReportOptions = {}): Promise<number> 
     ]);
   const results = readResults(resultsDir);
   mkdirSync(reports, { recursive: true });
+  let matrix: Matrix | undefined;
   if (results.length > 0) {
     const order = [...builtinPolicies().map((p) => p.name), ...results.map((r) => r.policy)];
-    const matrix = buildMatrix(results, [...new Set(order)]);
+    matrix = buildMatrix(results, [...new Set(order)]);
     writeFileSync(join(reports, "matrix.md"), renderMatrixMarkdown(matrix));
     writeFileSync(join(reports, "matrix.html"), renderMatrixHtml(matrix));
-    log(`wrote ${shown(join(reports, "matrix.md"))} and matrix.html (${matrix.rows.length} scenarios × ${matrix.columns.length} columns)`);
+    // The report's landing page: the matrix first, the Allure views one click away.
+    writeFileSync(join(reports, "index.html"), renderMatrixHtml(matrix, undefined, ALLURE_VIEWS));
+    log(
+      `wrote ${shown(join(reports, "index.html"))} (the matrix, linking the Allure report), matrix.html and matrix.md (${matrix.rows.length} scenarios × ${matrix.columns.length} columns)`,
+    );
   } else {
     log(`no results in ${shown(resultsDir)}: run the catalogue first (make conformance)`);
   }
   if (!existsSync(allureResultsDir))
     throw new EnvironmentError(`no ${shown(allureResultsDir)} to build a report from`, "run `make conformance` or `npx pullcheck run` first");
   const target = join(reports, "allure-report");
+  const context = allureContext(readRunManifest(resultsDir), matrix, {
+    ...(matrix ? { matrix: join(reports, "matrix.html") } : {}),
+    history: join(reports, "history.jsonl"),
+  });
   const allure = spawnSync(
     process.execPath,
     [join(REPO_ROOT, "node_modules", "allure", "cli.js"), "generate", allureResultsDir, "--config", "allurerc.mjs", "--output", target],
-    { cwd: REPO_ROOT, stdio: ["ignore", options.log ? process.stderr : "inherit", "inherit"] },
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PULLCHECK_REPORT: JSON.stringify(context) },
+      stdio: ["ignore", options.log ? process.stderr : "inherit", "inherit"],
+    },
   );
   if (allure.status !== 0)
     throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
-  log(`wrote ${shown(join(target, "index.html"))}`);
+  log(`wrote ${shown(join(target, "awesome", "index.html"))} (by scenario) and ${shown(join(target, "by-policy", "index.html"))} (by policy)`);
   return 0;
 }
 

@@ -8,7 +8,7 @@ import { findDifferences } from "../fidelity/backend-differences.js";
 import { loadKnownDifferences } from "../fidelity/known-differences.js";
 import { defaultRunConfig } from "../run/run-config.js";
 import { InputError, errorMessage } from "../support/errors.js";
-import { readResults } from "./read-results.js";
+import { readResults } from "../run/read-results.js";
 
 export function differencesCommand(args: string[]): number {
   let values;

@@ -4,7 +4,7 @@ import { InputError, errorMessage } from "../support/errors.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { buildReport } from "./build-report.js";
-import { readResults } from "./read-results.js";
+import { readResults } from "../run/read-results.js";
 import { parseRunOptions } from "./run-options.js";
 import { planDocument, runSummary } from "./run-summary.js";
 import { runTests } from "./run-tests.js";

@@ -4,10 +4,11 @@
  * they run (see StepRecorder).
  */
 import * as allure from "allure-js-commons";
-import { ContentType, Status } from "allure-js-commons";
-import type { ScenarioRunResult } from "../assert/outcome-result.js";
+import { ContentType, LinkType, Status } from "allure-js-commons";
+import { cellVerdict, type ScenarioRunResult } from "../assert/outcome-result.js";
 import type { Observation } from "../observe/observation.js";
 import { formatTimeline } from "./format-timeline.js";
+import { ScenarioFailure } from "./scenario-failure.js";
 
 export interface RunDescription {
   scenarioId: string;
@@ -20,8 +21,19 @@ export interface RunDescription {
   policySource: string;
   backend: string;
   scenarioFile: string;
+  /** Where a reader opens the scenario file: the repository's web page of it, or a file: URL. */
+  scenarioUrl: string;
   scenarioText: string;
 }
+
+/** The debate the catalogue is about, linked from every test. */
+const DEBATE_LINKS = [
+  { url: "https://github.com/kubernetes/enhancements/issues/5497", name: "KEP-5497 (IfNewerNotPresent)" },
+  { url: "https://github.com/kubernetes/kubernetes/issues/111822", name: "kubernetes/kubernetes#111822" },
+];
+
+/** The label the report's categories sort failed tests by (allurerc.mjs). */
+export const FAILURE_LABEL = "failure";
 
 export async function labelTest(run: RunDescription): Promise<void> {
   await allure.parentSuite(run.group);
@@ -38,14 +50,23 @@ export async function labelTest(run: RunDescription): Promise<void> {
       .filter(Boolean)
       .join("\n\n"),
   );
+  for (const link of DEBATE_LINKS) await allure.link(link.url, link.name, LinkType.ISSUE);
+  await allure.link(run.scenarioUrl, `scenario file ${run.scenarioId}.yaml`);
   await allure.parameter("policy", run.policy);
   await allure.parameter("backend", run.backend);
   await allure.attachment("scenario.yaml", run.scenarioText, "text/yaml");
 }
 
-/** One Allure step per scenario step. */
-export async function allureStep<T>(name: string, body: () => Promise<T>): Promise<T> {
-  return await allure.step(name, body);
+/** One Allure step per scenario step; red (a ScenarioFailure thrown inside it and caught outside), with expected / actual / why, when the body reports an unmet expectation. */
+export async function allureStep(name: string, body: () => Promise<string | undefined>): Promise<void> {
+  try {
+    await allure.step(name, async () => {
+      const unmet = await body();
+      if (unmet) throw new ScenarioFailure(unmet);
+    });
+  } catch (error) {
+    if (!(error instanceof ScenarioFailure)) throw error;
+  }
 }
 
 export async function attachRun(result: ScenarioRunResult, observations: readonly Observation[], start: number): Promise<void> {
@@ -55,7 +76,12 @@ export async function attachRun(result: ScenarioRunResult, observations: readonl
     const status = invariant.verdict === "held" ? Status.PASSED : invariant.verdict === "violated" ? Status.FAILED : Status.SKIPPED;
     const suffix =
       invariant.verdict === "expectedViolation" ? " — broken, as this policy's definition says" : invariant.verdict === "violated" ? " — VIOLATED" : "";
-    await allure.logStep(`${invariant.id} ${invariant.title}${suffix}`, status);
+    const details = invariant.verdict === "violated" ? new ScenarioFailure(invariant.details.join("\n")) : undefined;
+    await allure.logStep(`${invariant.id} ${invariant.title}${suffix}`, status, details);
+  }
+  if (cellVerdict(result) === "failed") {
+    const brokeInvariant = result.invariants.some((i) => i.verdict === "violated");
+    await allure.label(FAILURE_LABEL, brokeInvariant ? "invariant" : "outcome");
   }
   await allure.attachment("timeline.txt", formatTimeline(observations, start), ContentType.TEXT);
   const events = observations.filter((o) => o.kind === "event");

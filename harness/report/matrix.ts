@@ -12,6 +12,8 @@ export interface MatrixCell {
   /** Invariants broken as the policy's definition says (S3 for PullWithFallback, …). */
   expectedViolations: string[];
   violations: string[];
+  /** The first expect step that did not hold, when it is not the last one (the final outcome alone would hide it). */
+  earlierFailure?: { step: number; actual: string; expected: string | undefined };
   /** Another backend reached a different outcome for the same scenario and policy (a finding). */
   disagrees?: boolean;
 }
@@ -23,7 +25,8 @@ export interface Matrix {
   disagreements: Array<{ scenario: string; policy: string; outcomes: Record<string, string> }>;
 }
 
-const SYMBOL: Record<CellVerdict, string> = { passed: "✅", failed: "❌", unspecified: "❔", broken: "⚠️" };
+// Words, not emoji: emoji render as empty boxes where no emoji font is installed (CI, many terminals).
+const MARK: Record<CellVerdict, string> = { passed: "ok", failed: "FAIL", unspecified: "unspecified", broken: "BROKEN" };
 
 export function buildMatrix(results: ScenarioRunResult[], policyOrder: string[]): Matrix {
   const backends = [...new Set(results.map((r) => r.backend))].sort();
@@ -59,7 +62,11 @@ export function buildMatrix(results: ScenarioRunResult[], policyOrder: string[])
 
 function toCell(result: ScenarioRunResult): MatrixCell {
   const last = result.expects[result.expects.length - 1];
+  const firstFailed = result.expects.find((e) => e.verdict === "failed");
   return {
+    ...(firstFailed && firstFailed !== last
+      ? { earlierFailure: { step: firstFailed.stepIndex + 1, actual: firstFailed.actual, expected: firstFailed.expected } }
+      : {}),
     verdict: cellVerdict(result),
     outcome: result.brokenBy ? "broken" : (last?.actual ?? "—"),
     expected: last?.expected,
@@ -71,14 +78,7 @@ function toCell(result: ScenarioRunResult): MatrixCell {
 export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy × scenario"): string {
   const multi = new Set(matrix.columns.map((c) => c.backend)).size > 1;
   const header = matrix.columns.map((c) => (multi ? `${c.policy} (${c.backend})` : c.policy));
-  const lines = [
-    `# ${title}`,
-    "",
-    "Each cell: the final outcome of the scenario's last `expect` step. ✅ expected, ❌ not expected (or a security invariant broken), ❔ no expectation written for this policy, ⚠️ broken run (infrastructure). `⚑S3` marks an invariant the policy breaks by its own definition; `≠` marks a cell where the backends (simulation, real kubelet) disagree — a finding, listed again below.",
-    "",
-    `| scenario | ${header.join(" | ")} |`,
-    `|---|${header.map(() => "---").join("|")}|`,
-  ];
+  const lines = [`# ${title}`, "", MARKS_LEGEND, "", `| scenario | ${header.join(" | ")} |`, `|---|${header.map(() => "---").join("|")}|`];
   for (const row of matrix.rows) {
     const cells = row.cells.map((cell) => (cell ? cellText(cell) : "—"));
     lines.push(`| ${row.scenario} | ${cells.join(" | ")} |`);
@@ -96,15 +96,22 @@ export function renderMatrixMarkdown(matrix: Matrix, title = "pullcheck: policy 
   return `${lines.join("\n")}\n`;
 }
 
+const MARKS_LEGEND =
+  "Each cell: the final outcome of the scenario's last `expect` step. `ok` as expected, `FAIL` not as expected or a security invariant broken (`S4 broken`; an earlier `expect` step that failed is named, `step 2: …`), `unspecified` no expectation written for this policy, `BROKEN` the run itself broke (infrastructure). `S3 by definition` marks an invariant the policy breaks by its own definition; `≠` marks a cell where the backends (simulation, real kubelet) disagree — a finding, listed again below.";
+
 function cellText(cell: MatrixCell): string {
-  const flags = [...cell.violations.map((v) => `❗${v}`), ...cell.expectedViolations.map((v) => `⚑${v}`), ...(cell.disagrees ? ["≠"] : [])];
-  const expected = cell.verdict === "failed" && cell.expected ? ` (expected ${cell.expected})` : "";
-  return `${SYMBOL[cell.verdict]} ${cell.outcome}${expected}${flags.length ? ` ${flags.join(" ")}` : ""}`;
+  const flags = [...cell.violations.map((v) => `${v} broken`), ...cell.expectedViolations.map((v) => `${v} by definition`), ...(cell.disagrees ? ["≠"] : [])];
+  const earlier = cell.earlierFailure;
+  const failedFirst = earlier ? `step ${earlier.step}: ${earlier.actual} (expected ${earlier.expected}); finally ` : "";
+  const expected = cell.verdict === "failed" && !earlier && cell.expected ? ` (expected ${cell.expected})` : "";
+  return `${MARK[cell.verdict]} ${failedFirst}${cell.outcome}${expected}${flags.length ? ` [${flags.join(", ")}]` : ""}`;
 }
 
 const COLOUR: Record<CellVerdict, string> = { passed: "#d4f7d4", failed: "#ffd0d0", unspecified: "#e8e8f4", broken: "#fff0b3" };
 
-export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × scenario"): string {
+/** `links`: a line of links above the table (the report's landing page links to the Allure views). */
+export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × scenario", links: Array<{ href: string; text: string }> = []): string {
+  const nav = links.length ? `<p>${links.map((l) => `<a href="${esc(l.href)}">${esc(l.text)}</a>`).join(" · ")}</p>\n` : "";
   const multi = new Set(matrix.columns.map((c) => c.backend)).size > 1;
   const head = matrix.columns.map((c) => `<th>${esc(c.policy)}${multi ? `<br><small>${esc(c.backend)}</small>` : ""}</th>`).join("");
   const body = matrix.rows
@@ -124,7 +131,7 @@ export function renderMatrixHtml(matrix: Matrix, title = "pullcheck: policy × s
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font:13px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>Green: expected outcome. Red: unexpected outcome or a security invariant broken. Orange: expected outcome, but the policy breaks an invariant by its own definition (⚑). Grey-blue: no expectation written. Yellow: broken run. Purple frame (≠): the simulation and the real kubelet disagree on this scenario and policy.</p>
+${nav}<p>Green (ok): expected outcome. Red (FAIL): unexpected outcome, an earlier expect step that failed, or a security invariant broken. Orange: expected outcome, but the policy breaks an invariant by its own definition. Grey-blue (unspecified): no expectation written. Yellow (BROKEN): broken run. Purple frame (≠): the simulation and the real kubelet disagree on this scenario and policy.</p>
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></body></html>\n`;

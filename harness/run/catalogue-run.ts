@@ -4,7 +4,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { cellVerdict, type ScenarioRunResult } from "../assert/outcome-result.js";
 import type { RunDescription } from "../report/allure-test-report.js";
 import { buildMatrix, type Matrix } from "../report/matrix.js";
@@ -14,6 +16,7 @@ import { loadCatalogue, type Catalogue } from "./catalogue.js";
 import { executeScenario, type ScenarioRun, type StepRecorder } from "./execute-scenario.js";
 import type { PlannedTest } from "./planned-test.js";
 import type { RunConfig } from "./run-config.js";
+import { writeRunManifest } from "../report/run-manifest.js";
 import { createWorldPool, type WorldPool } from "./world-pool.js";
 
 export interface TestRun extends ScenarioRun {
@@ -38,6 +41,7 @@ export interface CatalogueRun {
 
 export function startCatalogueRun(config: RunConfig): CatalogueRun {
   const catalogue = loadCatalogue(config);
+  writeRunManifest(config);
   const results: ScenarioRunResult[] = [];
   const pools = new Map<string, WorldPool>();
   const backendOf = (test: PlannedTest): Backend => backendNamed(test.backend)!;
@@ -81,7 +85,10 @@ export function startCatalogueRun(config: RunConfig): CatalogueRun {
 }
 
 /** What the report says about a planned test before it runs: its scenario, policy and backend. */
-export function describeTest(test: PlannedTest): RunDescription {
+export function describeTest(test: PlannedTest, config: RunConfig): RunDescription {
+  const inRepository = relative(REPO_ROOT, test.scenario.file);
+  const scenarioUrl =
+    config.sourceBaseUrl && !inRepository.startsWith("..") ? new URL(inRepository, config.sourceBaseUrl).href : pathToFileURL(test.scenario.file).href;
   return {
     scenarioId: test.scenario.id,
     group: test.scenario.id.split("/")[0] ?? "scenarios",
@@ -93,6 +100,7 @@ export function describeTest(test: PlannedTest): RunDescription {
     policySource: test.policy.source,
     backend: test.backend,
     scenarioFile: test.scenario.file,
+    scenarioUrl,
     scenarioText: readFileSync(test.scenario.file, "utf8"),
   };
 }

@@ -6,6 +6,7 @@
 import { Timeline } from "../observe/timeline.js";
 import { checkInvariants } from "../assert/invariants/index.js";
 import type { ScenarioRunResult } from "../assert/outcome-result.js";
+import { describeUnmetExpectation } from "../assert/describe-unmet-expectation.js";
 import { describeStep, performStep, stepLetsClockRun } from "../scenario/steps/index.js";
 import type { PlannedTest } from "./planned-test.js";
 import { RegistryLedger } from "./registry-ledger.js";
@@ -20,7 +21,8 @@ export interface ScenarioRun {
   start: number;
 }
 
-export type StepRecorder = <T>(name: string, body: () => Promise<T>) => Promise<T>;
+/** Records one step of the scenario; the body answers with the unmet expectations it judged, if any. */
+export type StepRecorder = (name: string, body: () => Promise<string | undefined>) => Promise<void>;
 
 export async function executeScenario(test: PlannedTest, world: RunWorld, recordStep: StepRecorder): Promise<ScenarioRun> {
   const realStart = performance.now();
@@ -46,12 +48,15 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
       record.stepIndex = index;
       timeline.add({ kind: "step", at: clock.now(), index, text: describeStep(step) });
       await recordStep(`${index + 1}. ${describeStep(step)}`, async () => {
+        const judgedBefore = record.expects.length;
         const activity = stepLetsClockRun(step) ? undefined : clock.beginActivity(`step ${index + 1}`);
         try {
           await performStep(step, context);
         } finally {
           activity?.end();
         }
+        const unmet = record.expects.slice(judgedBefore).filter((e) => e.verdict === "failed");
+        return unmet.length > 0 ? unmet.map(describeUnmetExpectation).join("\n") : undefined;
       });
     }
     await world.environment.flushRequests();

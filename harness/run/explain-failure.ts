@@ -1,16 +1,12 @@
 /** The failure message of a test: what was expected, what happened, the pod's events and requests. */
 import { formatTimeline } from "../report/format-timeline.js";
+import { describeUnmetExpectation } from "../assert/describe-unmet-expectation.js";
 import type { ScenarioRun } from "./execute-scenario.js";
 
 export function explainFailure(run: ScenarioRun): string {
   const lines: string[] = [];
   for (const e of run.result.expects.filter((x) => x.verdict === "failed")) {
-    lines.push(
-      `step ${e.stepIndex + 1} expect pod/${e.pod}`,
-      `  expected: ${e.expected}`,
-      `  actual:   ${e.actual}${e.finalState?.message ? ` (${e.finalState.message})` : ""}`,
-      `  why:      ${e.reasons.join("; ")}`,
-    );
+    lines.push(describeUnmetExpectation(e));
     const pod = e.pod;
     const podLines = run.timeline
       .all()

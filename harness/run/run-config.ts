@@ -37,6 +37,8 @@ export interface RunConfig {
   resultsDir: string;
   /** Where the Allure results go. */
   allureResultsDir: string;
+  /** The repository's files on the web at this commit (CI), for the report's links; file: URLs when absent. */
+  sourceBaseUrl?: string;
 }
 
 /** Most tests wait on real time (stalls, bandwidth limits), so more tests than cores fit at once. */
@@ -61,10 +63,17 @@ export function defaultRunConfig(): RunConfig {
 
 export function readRunConfig(env: NodeJS.ProcessEnv): RunConfig {
   const text = env.PULLCHECK_RUN;
-  if (!text) return defaultRunConfig();
+  const sourceBaseUrl = githubSourceUrl(env);
+  if (!text) return { ...defaultRunConfig(), sourceBaseUrl };
   try {
-    return { ...defaultRunConfig(), ...(JSON.parse(text) as Partial<RunConfig>) };
+    return { ...defaultRunConfig(), sourceBaseUrl, ...(JSON.parse(text) as Partial<RunConfig>) };
   } catch (error) {
     throw new InputError([{ message: `PULLCHECK_RUN is not valid JSON: ${(error as Error).message}`, hint: "run through the pullcheck CLI, which sets it" }]);
   }
+}
+
+/** On GitHub Actions: the web page of each file at the commit under test. */
+function githubSourceUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+  return server && repository && sha ? `${server}/${repository}/blob/${sha}/` : undefined;
 }

@@ -66,6 +66,6 @@ describe("pullcheck CLI", () => {
     expect(failing.code).toBe(1);
     expect(failing.out).toContain("ErrImagePull");
     // Each run empties its folders first: only the second run's result is left.
-    expect(readdirSync(join(output, "results"))).toEqual(["sim--Always--outage_cached-tag.json"]);
+    expect(readdirSync(join(output, "results"))).toEqual(["run.json", "sim--Always--outage_cached-tag.json"]);
   });
 });

@@ -73,7 +73,7 @@ describe("pullcheck run --output, -o json, --junit, --report; pullcheck report -
       errors: [],
     });
     expect(first.stderr).toMatch(/^\[1\/1\] PASSED {2}outage\/cached-tag \[IfNotPresent\] on sim \(\d+\.\d+ s\)$/m);
-    expect(readFileSync(junit, "utf8")).toMatch(/<testcase [^>]*name="conformance &gt; outage\/cached-tag \[IfNotPresent\]"/);
+    expect(readFileSync(junit, "utf8")).toMatch(/<testcase [^>]*name="outage\/cached-tag \[IfNotPresent\]"/);
     expect(readFileSync(join(output, "matrix.md"), "utf8")).toContain("IfNotPresent");
     expect(existsSync(join(output, "allure-report", "index.html"))).toBe(true);
     const firstAllure = readdirSync(join(output, "allure-results"));
@@ -83,7 +83,7 @@ describe("pullcheck run --output, -o json, --junit, --report; pullcheck report -
     const failed = JSON.parse(second.stdout) as RunSummary;
     expect(failed.tests).toMatchObject([{ policy: "Always", verdict: "failed" }]);
     expect(failed.tests[0]!.expects).toContainEqual({ step: 2, pod: "warm", expected: "running v1", actual: "waiting ImagePullBackOff", verdict: "failed" });
-    expect(readdirSync(join(output, "results"))).toEqual(["sim--Always--outage_cached-tag.json"]);
+    expect(readdirSync(join(output, "results"))).toEqual(["run.json", "sim--Always--outage_cached-tag.json"]);
     expect(readdirSync(join(output, "allure-results")).filter((f) => firstAllure.includes(f))).toEqual([]);
 
     const report = pullcheck(["report", "--output", output]);

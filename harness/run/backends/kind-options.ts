@@ -10,6 +10,9 @@ export interface KindRunOptions {
    * that exists only as a YAML file runs without a new image.
    */
   policyFile?: string;
+  /** What the node image says it carries (labels dev.pullcheck.kubernetes and dev.pullcheck.containerd), for the report. */
+  kubernetesVersion?: string;
+  containerdVersion?: string;
   /** Worker nodes, one test at a time on each; 0 for a single node that is also the control plane. */
   workers: number;
   containerdConfigTable?: "v2" | "v3";

@@ -71,7 +71,17 @@ export function kindRunOptions(nodeImage: string, policiesFlag: string | undefin
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean);
-  return { nodeImage, clusterName: `pullcheck-${process.pid}`, supportedPolicies, workers, ...(policyFile ? { policyFile } : {}) };
+  const kubernetesVersion = imageLabel(nodeImage, "dev.pullcheck.kubernetes");
+  const containerdVersion = imageLabel(nodeImage, "dev.pullcheck.containerd");
+  return {
+    nodeImage,
+    clusterName: `pullcheck-${process.pid}`,
+    supportedPolicies,
+    workers,
+    ...(policyFile ? { policyFile } : {}),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    ...(containerdVersion ? { containerdVersion } : {}),
+  };
 }
 
 /** A label of a local image; undefined without an engine (kind will say so), without the image (kind pulls it) or without the label. */
