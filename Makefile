@@ -8,7 +8,14 @@ export PATH := $(TOOLS):$(PATH)
 
 .PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
 
-setup: node_modules/.package-lock.json tools
+setup: node_modules/.package-lock.json tools dist/.built
+
+# The CLI runs the compiled harness (bin/pullcheck.mjs), so it starts without transpiling; it
+# falls back to the TypeScript sources whenever one is newer than this stamp.
+HARNESS_SOURCES := $(shell find harness -name '*.ts')
+dist/.built: node_modules/.package-lock.json tsconfig.json tsconfig.build.json $(HARNESS_SOURCES)
+	npx tsc -p tsconfig.build.json
+	@touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund

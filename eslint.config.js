@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".tools/", "allure-results/", "reports/", "oracle/", "images/"] },
+  { ignores: ["node_modules/", ".tools/", "allure-results/", "reports/", "oracle/", "images/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

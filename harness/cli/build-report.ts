@@ -13,6 +13,7 @@ import { EnvironmentError, InputError, errorMessage } from "../support/errors.js
 import { defaultRunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { refreshKindDocs } from "../fidelity/kind-docs.js";
+import { schemaFiles } from "../report/schema-files.js";
 import { readResults } from "../run/read-results.js";
 
 export interface ReportOptions {
@@ -99,6 +100,9 @@ export function writeDocs(): number {
   writeFileSync(format, refreshScenarioFormatDocs(readFileSync(format, "utf8")));
   const kind = join(REPO_ROOT, "docs", "kind.md");
   writeFileSync(kind, refreshKindDocs(readFileSync(kind, "utf8")));
-  console.log(`wrote docs/policies.md (${results.length} catalogue results), the tables of docs/scenario-format.md and the known differences in docs/kind.md`);
+  for (const [path, text] of Object.entries(schemaFiles())) writeFileSync(join(REPO_ROOT, path), text);
+  console.log(
+    `wrote docs/policies.md (${results.length} catalogue results), the tables of docs/scenario-format.md, the known differences in docs/kind.md and schemas/*.schema.json`,
+  );
   return 0;
 }

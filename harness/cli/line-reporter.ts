@@ -1,7 +1,8 @@
 /**
  * The reporter without a terminal (CI, a pipe, a file): one line per test as it ends (verdict,
  * scenario, policy, backend, duration), why it failed or was skipped indented below, then a table
- * of passed/failed/skipped/broken per backend. Nothing is rewritten in place.
+ * of passed/failed/skipped/broken per backend. Nothing is rewritten in place. On GitHub Actions
+ * a failed or broken test is also a workflow annotation (`::error`), shown on the run's page.
  */
 import type { UserConsoleLog } from "vitest";
 import type { Reporter, SerializedError, TestCase, TestModule } from "vitest/node";
@@ -15,6 +16,7 @@ export class LineReporter implements Reporter {
   constructor(
     private readonly defaultBackend: string,
     private readonly write: (text: string) => void = (text) => process.stdout.write(text),
+    private readonly annotate = false,
   ) {}
 
   onTestModuleCollected(module: TestModule): void {
@@ -26,6 +28,7 @@ export class LineReporter implements Reporter {
     const finished = finishedTest(test, this.defaultBackend);
     this.tests.push(finished);
     this.write(`${formatTestLine(finished, this.tests.length, this.total)}\n`);
+    if (this.annotate && (finished.verdict === "failed" || finished.verdict === "broken")) this.write(`${formatAnnotation(finished)}\n`);
   }
 
   onUserConsoleLog(log: UserConsoleLog): void {
@@ -49,6 +52,13 @@ export function formatTestLine(test: FinishedTest, index: number, total: number)
   if (!test.reason || test.verdict === "passed") return head;
   const lines = test.verdict === "skipped" ? test.reason.split("\n").slice(0, 1) : test.reason.split("\n");
   return [head, ...lines.map((l) => `    ${l}`)].join("\n");
+}
+
+/** A GitHub Actions workflow command: the test as the title, its explanation as the message (newlines escaped as the runner wants). */
+export function formatAnnotation(test: FinishedTest): string {
+  const escape = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const title = `${test.scenario} [${test.policy}] on ${test.backend}: ${test.verdict}`.replace(/[,:]/g, (c) => (c === "," ? "%2C" : "%3A"));
+  return `::error title=${title}::${escape(test.reason ?? test.verdict)}`;
 }
 
 export function renderSummaryTable(tests: readonly FinishedTest[]): string {

@@ -7,7 +7,6 @@ import { buildReport } from "./build-report.js";
 import { readResults } from "../run/read-results.js";
 import { parseRunOptions } from "./run-options.js";
 import { planDocument, runSummary } from "./run-summary.js";
-import { runTests } from "./run-tests.js";
 
 export async function runCommand(args: string[]): Promise<number> {
   const { config, report, format, junitFile, output } = parseRunOptions("run", args);
@@ -18,7 +17,13 @@ export async function runCommand(args: string[]): Promise<number> {
   // A run's folders hold that run only: the matrix and the report must not mix in an earlier one.
   for (const dir of [config.resultsDir, config.allureResultsDir]) rmSync(dir, { recursive: true, force: true });
   const json = format === "json";
-  const run = await runTests(config, { progress: json ? process.stderr : process.stdout, ...(junitFile ? { junitFile } : {}) });
+  // vitest loads only for a run, not for list and validate.
+  const { runTests } = await import("./run-tests.js");
+  const run = await runTests(config, {
+    progress: json ? process.stderr : process.stdout,
+    annotate: process.env.GITHUB_ACTIONS === "true",
+    ...(junitFile ? { junitFile } : {}),
+  });
   let code: number = run.exitCode;
   if (report) {
     try {

@@ -14,6 +14,8 @@ export const CATALOGUE_TEST_FILE = "tests/conformance/catalogue.test.ts";
 export interface RunTestsOptions {
   /** Also write a JUnit XML report here. */
   junitFile?: string;
+  /** Also write failed tests as GitHub Actions annotations (on GitHub Actions). */
+  annotate?: boolean;
   /** Where progress goes: stdout, or stderr when stdout carries JSON. */
   progress: NodeJS.WriteStream;
 }
@@ -32,7 +34,7 @@ export async function runTests(config: RunConfig, options: RunTestsOptions): Pro
   const collector = new RunCollector(defaultBackend);
   const progress: Reporter = onTerminal
     ? new ProgressReporter(defaultBackend, options.progress)
-    : new LineReporter(defaultBackend, (text) => options.progress.write(text));
+    : new LineReporter(defaultBackend, (text) => options.progress.write(text), options.annotate);
   const vitest = await startVitest(
     "test",
     [CATALOGUE_TEST_FILE],

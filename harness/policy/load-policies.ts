@@ -4,15 +4,15 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { parseDuration } from "../support/duration.js";
 import { InputError, type InputProblem } from "../support/errors.js";
+import { REPO_ROOT } from "../support/repo-root.js";
 import { POLICY_FIELDS } from "./policy-fields.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./failure-class.js";
 import { UPSTREAM_DEFINITIONS, isUpstreamPolicy, type Contact, type FallbackAction, type PolicyDefinition, type ProposedPolicy } from "./policy-definition.js";
 
-export const BUILTIN_POLICY_DIR = fileURLToPath(new URL("../policies/", import.meta.url));
+export const BUILTIN_POLICY_DIR = join(REPO_ROOT, "harness", "policies");
 
 const FIELDS = POLICY_FIELDS.map((f) => f.name);
 const REQUIRED = POLICY_FIELDS.filter((f) => f.required).map((f) => f.name);

@@ -16,7 +16,7 @@ import type { Scenario } from "./scenario.js";
 const TOP = ["apiVersion", "kind", "metadata", "spec"] as const;
 const METADATA = ["name", "title", "description", "source", "tags"] as const;
 const SPEC = ["policies", "registry", "node", "steps"] as const;
-const CREDENTIAL_POLICIES = ["NeverVerify", "NeverVerifyPreloadedImages", "NeverVerifyAllowlistedImages", "AlwaysVerify"] as const;
+export const CREDENTIAL_POLICIES = ["NeverVerify", "NeverVerifyPreloadedImages", "NeverVerifyAllowlistedImages", "AlwaysVerify"] as const;
 const NODE_CONFIG = [
   "serializeImagePulls",
   "maxParallelImagePulls",

@@ -1,8 +1,20 @@
 /** `"repo:tag": variant` maps (spec.registry.images and push steps). */
 import { describe, type Checker, type Path } from "./checker.js";
 import type { RegistryImage } from "./types.js";
+import { FIXTURE_VARIANTS } from "../fixture-images/catalog.js";
+import type { JsonSchema } from "../support/json-schema.js";
 
 const REPO_TAG = /^([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*):([A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/;
+
+export const VARIANT_SCHEMA: JsonSchema = { enum: [...FIXTURE_VARIANTS], description: "a fixture variant" };
+
+/** `"repo:tag": variant`, as parseRegistryImages accepts it. */
+export const REGISTRY_IMAGES_SCHEMA: JsonSchema = {
+  type: "object",
+  propertyNames: { pattern: REPO_TAG.source },
+  additionalProperties: VARIANT_SCHEMA,
+  description: '"repo:tag": fixture variant',
+};
 
 export function parseRegistryImages(value: unknown, path: Path, check: Checker, knownVariants: string[]): RegistryImage[] | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TestCase, TestModule } from "vitest/node";
-import { formatTestLine, renderSummaryTable } from "../../harness/cli/line-reporter.js";
+import { formatAnnotation, formatTestLine, renderSummaryTable } from "../../harness/cli/line-reporter.js";
 import { ProgressReporter } from "../../harness/cli/progress-reporter.js";
 import type { RunSummary } from "../../harness/cli/run-summary.js";
 import type { FinishedTest } from "../../harness/cli/test-verdicts.js";
@@ -30,6 +30,12 @@ describe("output without a terminal", () => {
     );
     expect(formatTestLine(test("kind", "skipped", "longer than 15 minutes of real time\nmore"), 5, 40)).toBe(
       "[5/40] SKIPPED outage/cached-tag [Always] on kind (2.35 s)\n    longer than 15 minutes of real time",
+    );
+  });
+
+  it("should write a failed test as a GitHub Actions annotation, its explanation on escaped lines", () => {
+    expect(formatAnnotation(test("kind", "failed", "step 2 expect pod/warm\n  expected: 100% running v1"))).toBe(
+      "::error title=outage/cached-tag [Always] on kind%3A failed::step 2 expect pod/warm%0A  expected: 100%25 running v1",
     );
   });
 

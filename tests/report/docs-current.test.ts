@@ -6,6 +6,7 @@ import { builtinPolicies } from "../../harness/policy/load-policies.js";
 import { renderPolicyDocs } from "../../harness/report/policy-docs.js";
 import { refreshScenarioFormatDocs } from "../../harness/report/scenario-format-docs.js";
 import { refreshKindDocs } from "../../harness/fidelity/kind-docs.js";
+import { schemaFiles } from "../../harness/report/schema-files.js";
 
 const DOCS = join(import.meta.dirname, "..", "..", "docs");
 const OBSERVED = /\n## What the catalogue observed\n[\s\S]*?(?=\n## )/;
@@ -25,5 +26,11 @@ describe("generated docs", () => {
   it("should list the documented simulation/kind differences of kind-config/known-differences.yaml in docs/kind.md", () => {
     const text = readFileSync(join(DOCS, "kind.md"), "utf8");
     expect(text, "docs/kind.md is out of date: run npx pullcheck docs").toBe(refreshKindDocs(text));
+  });
+
+  it("should publish the JSON Schemas of the scenario and policy definitions in schemas/", () => {
+    for (const [path, text] of Object.entries(schemaFiles())) {
+      expect(readFileSync(join(DOCS, "..", path), "utf8"), `${path} is out of date: run npx pullcheck docs`).toBe(text);
+    }
   });
 });

@@ -9,13 +9,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { startEnvironment } from "../../environment/environment.js";
 import { RealClock } from "../../support/clock.js";
 import { formatDuration } from "../../support/duration.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import { preloadedImages } from "../../scenario/scenario.js";
-import { KindCluster } from "../../node/kind/kind-cluster.js";
-import { KindNode } from "../../node/kind/kind-node.js";
+import type { KindCluster } from "../../node/kind/kind-cluster.js";
+import type { KindNode } from "../../node/kind/kind-node.js";
 import { type RunConfig } from "../run-config.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
 import type { NodeOptions, StartedRunWorld } from "../run-world.js";
@@ -100,13 +99,13 @@ function imageLabel(image: string, label: string): string | undefined {
 /** The run's cluster, by name: every world of the run shares it. */
 const clusters = new Map<string, SharedKindCluster>();
 
-function sharedCluster(config: RunConfig, kind: KindRunOptions): SharedKindCluster {
+function sharedCluster(config: RunConfig, kind: KindRunOptions, Cluster: typeof KindCluster): SharedKindCluster {
   let shared = clusters.get(kind.clusterName);
   if (!shared) {
     const workDir = mkdtempSync(join(tmpdir(), "pullcheck-kind-"));
     shared = new SharedKindCluster(
       () =>
-        new KindCluster({
+        new Cluster({
           kindBinary: KIND_BINARY,
           clusterName: kind.clusterName,
           nodeImage: kind.nodeImage,
@@ -126,7 +125,13 @@ function sharedCluster(config: RunConfig, kind: KindRunOptions): SharedKindClust
 }
 
 async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, kind: KindRunOptions): Promise<StartedRunWorld> {
-  const { cluster, node: nodeName, release } = await sharedCluster(config, kind).claim();
+  // Loaded here, not at the top: list, validate and --help never load the Kubernetes client or testcontainers.
+  const [{ startEnvironment }, { KindCluster: Cluster }, { KindNode: Node }] = await Promise.all([
+    import("../../environment/environment.js"),
+    import("../../node/kind/kind-cluster.js"),
+    import("../../node/kind/kind-node.js"),
+  ]);
+  const { cluster, node: nodeName, release } = await sharedCluster(config, kind, Cluster).claim();
   const environment = await startEnvironment({
     toolsDir: join(REPO_ROOT, ".tools", "bin"),
     retain: config.retain,
@@ -151,7 +156,7 @@ async function startKindWorld(policies: PolicyDefinition[], config: RunConfig, k
         scenario.node.config,
         nodeFiles,
       );
-      current = new KindNode(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline, () => environment.flushRequests());
+      current = new Node(cluster, nodeName, `pullcheck-${Date.now().toString(36)}-${++count}`, timeline, () => environment.flushRequests());
       await current.start();
       return current;
     },

@@ -6,13 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { startEnvironment } from "../../environment/environment.js";
 import type { ContainerOptions } from "../../environment/start-as-containers.js";
 import { VirtualClock } from "../../support/clock.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
 import { getFixture } from "../../fixture-images/catalog.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
-import { createSimNode } from "../../node/sim/sim-node.js";
 import type { RunConfig } from "../run-config.js";
 import type { NodeOptions, StartedRunWorld } from "../run-world.js";
 import { fixtureWorld } from "../fixture-world.js";
@@ -30,6 +28,8 @@ export const sim: Backend = {
 };
 
 export async function startSimWorld(policies: PolicyDefinition[], config: RunConfig, containers: ContainerOptions | undefined): Promise<StartedRunWorld> {
+  // Loaded here, not at the top: list, validate and --help never load the Kubernetes client or testcontainers.
+  const [{ startEnvironment }, { createSimNode }] = await Promise.all([import("../../environment/environment.js"), import("../../node/sim/sim-node.js")]);
   const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain, ...(containers ? { containers } : {}) });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
   let nodeCount = 0;

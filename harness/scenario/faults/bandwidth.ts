@@ -1,3 +1,4 @@
+import { SIZE_PATTERN } from "../../support/json-schema.js";
 import { formatSize, parseSize } from "../../support/size.js";
 import { describe } from "../checker.js";
 import type { FaultKind } from "./fault-kind.js";
@@ -11,6 +12,7 @@ export const bandwidth: FaultKind<BandwidthFault> = {
   kind: "bandwidth",
   form: "mapping",
   doc: { syntax: "`{bandwidth: 64KiB/s}`", nodeSees: "transfers at that rate", madeBy: "Toxiproxy `bandwidth`" },
+  schema: { value: { type: "string", pattern: `^${SIZE_PATTERN}/s$`, description: "a rate such as 64KiB/s" } },
   parse({ value, path, check }) {
     const text = typeof value === "string" ? value : "";
     const bytes = text.endsWith("/s") ? parseSize(text.slice(0, -2)) : undefined;

@@ -1,3 +1,4 @@
+import { size } from "../../support/json-schema.js";
 import { formatSize, parseSize } from "../../support/size.js";
 import { describe } from "../checker.js";
 import type { FaultKind } from "./fault-kind.js";
@@ -12,6 +13,7 @@ export const cut: FaultKind<CutFault> = {
   kind: "cut",
   form: "mapping",
   doc: { syntax: "`{cut: 1MiB}`", nodeSees: "connection closed after that many bytes from the registry", madeBy: "Toxiproxy `limit_data`" },
+  schema: { value: { oneOf: [size("bytes from the registry before the connection closes"), { type: "integer", minimum: 1 }] } },
   parse({ value, path, check }) {
     const bytes = typeof value === "string" ? parseSize(value) : typeof value === "number" ? value : undefined;
     if (!bytes) {

@@ -3,6 +3,7 @@
  * back, and what it does to the path between the node and the registry, as data the environment
  * carries out. One file per kind; `index.ts` lists them.
  */
+import type { JsonSchema } from "../../support/json-schema.js";
 import type { Checker, Path } from "../checker.js";
 
 /** Statuses the HTTP gate can answer with instead of the registry. */
@@ -45,6 +46,8 @@ export interface FaultKind<F extends { kind: string }> {
   form: "word" | "mapping";
   /** Fields besides the kind's own key (mapping form). */
   extraFields?: readonly string[];
+  /** JSON Schema of the mapping form's values: the kind's own key's, then each extra field's (schemas/scenario.schema.json). */
+  schema?: { value: JsonSchema; extra?: Record<string, JsonSchema> };
   /** For the scenario-format table: how it is written, what the node sees, what makes it. */
   doc: { syntax: string; nodeSees: string; madeBy: string };
   /** The fault, or undefined after reporting what is wrong on `check`. */

@@ -1,3 +1,4 @@
+import { duration } from "../../support/json-schema.js";
 import { formatDuration } from "../../support/duration.js";
 import { describe } from "../checker.js";
 import { HTTP_FAULT_STATUSES, type FaultKind, type FaultTarget, type HttpFaultStatus } from "./fault-kind.js";
@@ -17,6 +18,10 @@ export const http: FaultKind<HttpFault> = {
     syntax: "`{http: 429, on: manifests\\|blobs\\|all, retryAfter: 30s}`",
     nodeSees: `that status (${HTTP_FAULT_STATUSES.slice(0, -1).join(", ")} or ${HTTP_FAULT_STATUSES.at(-1)}) on those paths; \`on\` defaults to \`all\``,
     madeBy: "pullcheck's HTTP gate",
+  },
+  schema: {
+    value: { enum: [...HTTP_FAULT_STATUSES] },
+    extra: { on: { enum: ["manifests", "blobs", "all"] satisfies FaultTarget[] }, retryAfter: duration("the Retry-After the gate sends") },
   },
   parse({ value, fields, path, check }) {
     const at = path.slice(0, -1);

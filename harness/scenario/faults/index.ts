@@ -4,6 +4,7 @@
  */
 import { describe, didYouMean, type Checker, type Path } from "../checker.js";
 import type { FaultEffect, FaultKind } from "./fault-kind.js";
+import type { JsonSchema } from "../../support/json-schema.js";
 import { bandwidth } from "./bandwidth.js";
 import { cut } from "./cut.js";
 import { down } from "./down.js";
@@ -66,3 +67,16 @@ export function faultTable(): string {
 
 export type { FaultEffect, FaultTarget, HttpFaultStatus, Toxic } from "./fault-kind.js";
 export { HTTP_FAULT_STATUSES } from "./fault-kind.js";
+
+/** A `fault:` value: one of the words, or a mapping keyed by one kind with that kind's extra fields. */
+export const FAULT_SCHEMA: JsonSchema = {
+  oneOf: [
+    { enum: WORDS },
+    ...FAULT_KINDS.filter((k) => k.form === "mapping").map((k) => ({
+      type: "object",
+      properties: { [k.kind]: k.schema!.value, ...k.schema!.extra },
+      required: [k.kind],
+      additionalProperties: false,
+    })),
+  ],
+};

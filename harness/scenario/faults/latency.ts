@@ -1,3 +1,4 @@
+import { duration } from "../../support/json-schema.js";
 import { formatDuration } from "../../support/duration.js";
 import type { FaultKind } from "./fault-kind.js";
 
@@ -10,6 +11,7 @@ export const latency: FaultKind<LatencyFault> = {
   kind: "latency",
   form: "mapping",
   doc: { syntax: "`{latency: 2s}`", nodeSees: "every answer late by that much", madeBy: "Toxiproxy `latency`" },
+  schema: { value: duration() },
   parse({ value, path, check }) {
     const ms = check.duration(value, path, "latency");
     return ms === undefined ? undefined : { kind: "latency", latencyMs: ms };

@@ -1,3 +1,4 @@
+import { duration } from "../../support/json-schema.js";
 import { formatDuration } from "../../support/duration.js";
 import type { FaultKind } from "./fault-kind.js";
 
@@ -19,6 +20,7 @@ export const stall: FaultKind<StallFault> = {
     nodeSees: "connections accepted, nothing answers, closed after that long without a response",
     madeBy: "Toxiproxy `timeout` toxic with that timeout",
   },
+  schema: { value: duration("how long a connection stays silent before it is closed (more than 0)") },
   parse({ value, path, check }) {
     const ms = check.duration(value, path, "stall");
     if (ms === 0) check.problem(path, "stall must be longer than 0s", "for a connection that is never closed, write `fault: timeout`");

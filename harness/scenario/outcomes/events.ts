@@ -1,8 +1,10 @@
+import { listOf, text } from "../../support/json-schema.js";
 import type { OutcomeField } from "./outcome-field.js";
 
 export const events: OutcomeField = {
   key: "events",
   doc: { syntax: "`events: [REASON, …]`", meaning: "these event reasons appear for the pod, in this order, others may come between" },
+  schema: listOf(text(), "event reasons in this order"),
   parse({ value, path, check }) {
     const list = check.stringList(value, path, "events");
     return list ? { events: list } : undefined;

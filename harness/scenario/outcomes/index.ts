@@ -3,6 +3,7 @@
  * file (see outcome-field.ts), one line here, and its property in `Outcome` (scenario/types.ts).
  */
 import type { Outcome } from "../types.js";
+import type { JsonSchema } from "../../support/json-schema.js";
 import type { OutcomeField, OutcomeParse, PodView } from "./outcome-field.js";
 import { events } from "./events.js";
 import { message } from "./message.js";
@@ -50,3 +51,15 @@ export function outcomeTable(): string {
 }
 
 export { describeState, type PodView } from "./outcome-field.js";
+
+/** Each outcome field's schema, by its key. */
+export const OUTCOME_FIELD_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(OUTCOME_FIELDS.map((f) => [f.key, f.schema]));
+
+/** What every outcome must hold, whichever form carries it: a field that is judged, and not both running and waiting. */
+export const OUTCOME_RULES: JsonSchema = {
+  anyOf: OUTCOME_FIELDS.filter((f) => f.judge).map((f) => ({ required: [f.key] })),
+  not: { required: ["running", "waiting"] },
+};
+
+/** An outcome: known fields only. */
+export const OUTCOME_SCHEMA: JsonSchema = { type: "object", properties: OUTCOME_FIELD_SCHEMAS, additionalProperties: false, ...OUTCOME_RULES };

@@ -1,8 +1,10 @@
+import { text } from "../../support/json-schema.js";
 import type { OutcomeField } from "./outcome-field.js";
 
 export const message: OutcomeField = {
   key: "message",
   doc: { syntax: "`message: TEXT`", meaning: "a waiting message of the window (with that reason, when `waiting` is given) contains TEXT" },
+  schema: text("text the waiting message contains"),
   parse({ value, path, check }) {
     const text = check.string(value, path, "message");
     return text ? { message: text } : undefined;

@@ -3,6 +3,7 @@
  * and how it is judged against what the pod showed. One file per field; `index.ts` lists them.
  */
 import type { ContainerState } from "../../observe/observation.js";
+import type { JsonSchema } from "../../support/json-schema.js";
 import type { Checker, Path } from "../checker.js";
 import type { Outcome } from "../types.js";
 
@@ -35,6 +36,8 @@ export interface OutcomeField {
   key: string;
   /** For the scenario-format table. */
   doc: { syntax: string; meaning: string };
+  /** The JSON Schema of the field's value (schemas/scenario.schema.json), agreeing with `parse`. */
+  schema: JsonSchema;
   /** The part of the outcome this field sets, or undefined after reporting the problem on `check`. */
   parse(input: OutcomeParse): Partial<Outcome> | undefined;
   /** The field as reports write it, when the outcome sets it. */

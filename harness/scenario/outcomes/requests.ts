@@ -1,3 +1,4 @@
+import { mapping } from "../../support/json-schema.js";
 import type { Outcome } from "../types.js";
 import type { OutcomeField } from "./outcome-field.js";
 
@@ -6,6 +7,7 @@ const REQUEST_KINDS = ["manifestHead", "manifestGet", "blobGet"] as const;
 export const requests: OutcomeField = {
   key: "requests",
   doc: { syntax: "`requests: {manifestHead: N, manifestGet: N, blobGet: N}`", meaning: "registry requests for this pod's pulls since its `run` step" },
+  schema: mapping(Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, { type: "integer", minimum: 0 }]))),
   parse({ value, path, check }) {
     const given = check.mapping(value, path, REQUEST_KINDS, "requests");
     if (!given) return undefined;

@@ -1,8 +1,10 @@
+import { VARIANT_SCHEMA } from "../parse-images.js";
 import { describeState, type OutcomeField } from "./outcome-field.js";
 
 export const running: OutcomeField = {
   key: "running",
   doc: { syntax: "`running: VARIANT`", meaning: "the container runs the image whose digest is that variant's (for `multiarch`, the index digest)" },
+  schema: VARIANT_SCHEMA,
   parse({ value, path, check, knownVariants }) {
     const variant = check.string(value, path, "running");
     if (variant && !knownVariants.includes(variant)) check.problem(path, `unknown fixture variant "${variant}"`, `variants: ${knownVariants.join(", ")}`);

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import { describeState, type OutcomeField } from "./outcome-field.js";
 
 export const waiting: OutcomeField = {
@@ -7,6 +8,7 @@ export const waiting: OutcomeField = {
     meaning:
       "the container waits with that reason at some moment of the window (`ErrImagePull`, `ImagePullBackOff`, `ErrImageNeverPull`, `InvalidImageName`, …)",
   },
+  schema: text("a waiting reason: ErrImagePull, ImagePullBackOff, ErrImageNeverPull, InvalidImageName, …"),
   parse({ value, fields, path, check }) {
     const reason = check.string(value, path, "waiting");
     if (fields.running !== undefined) check.problem(path.slice(0, -1), "an outcome cannot be both running and waiting", "keep one of them");

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface BackupStep {
@@ -8,6 +9,7 @@ export interface BackupStep {
 export const backup: StepKind<BackupStep> = {
   kind: "backup",
   doc: { syntax: "`backup: NAME`", meaning: "snapshot the registry storage (`restore: NAME` puts it back)" },
+  schema: text("a name for the snapshot"),
   parse({ body, path, check, state }) {
     const name = check.string(body, path, "backup");
     if (name) state.backups.add(name);

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 import { knownPods } from "./step-hints.js";
 
@@ -9,6 +10,7 @@ export interface DeleteStep {
 export const deleteStep: StepKind<DeleteStep> = {
   kind: "delete",
   doc: { syntax: "`delete: POD`", meaning: "delete the pod" },
+  schema: text("the pod to delete"),
   parse({ body, path, check, state }) {
     const pod = check.string(body, path, "delete");
     if (pod && !state.livePods.has(pod)) check.problem(path, `pod ${pod} does not exist at this step`, knownPods(state));

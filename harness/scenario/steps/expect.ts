@@ -1,5 +1,6 @@
+import { mapping, text, type JsonSchema } from "../../support/json-schema.js";
 import { describe, didYouMean } from "../checker.js";
-import { OUTCOME_KEYS, parseOutcome } from "../outcomes/index.js";
+import { OUTCOME_FIELD_SCHEMAS, OUTCOME_KEYS, OUTCOME_RULES, OUTCOME_SCHEMA, parseOutcome } from "../outcomes/index.js";
 import type { Outcome } from "../types.js";
 import type { StepKind } from "./step-kind.js";
 import { knownPods } from "./step-hints.js";
@@ -11,12 +12,28 @@ export interface ExpectStep {
   perPolicy: Record<string, Outcome>;
 }
 
+/** Either `{pod, …outcome}` or `{pod, default: outcome, <Policy>: outcome, …}` (policy names are UpperCamelCase). */
+const EXPECT_SCHEMA: JsonSchema = {
+  oneOf: [
+    { ...mapping({ pod: text(), ...OUTCOME_FIELD_SCHEMAS }, ["pod"]), ...OUTCOME_RULES },
+    {
+      type: "object",
+      properties: { pod: text(), default: OUTCOME_SCHEMA },
+      patternProperties: { "^[A-Z][A-Za-z0-9]*$": OUTCOME_SCHEMA },
+      required: ["pod"],
+      minProperties: 2,
+      additionalProperties: false,
+    },
+  ],
+};
+
 export const expect: StepKind<ExpectStep> = {
   kind: "expect",
   doc: {
     syntax: "`expect: {pod, …outcome}` or `expect: {pod, default: outcome, <Policy>: outcome, …}`",
     meaning: "wait until the pod shows the outcome; a per-policy entry beats `default`",
   },
+  schema: EXPECT_SCHEMA,
   parse({ body, path: at, check, state }) {
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       check.problem(at, `expect must be a mapping, not ${describe(body)}`, "write {pod: NAME, running: v1} or {pod: NAME, default: {...}, <Policy>: {...}}");

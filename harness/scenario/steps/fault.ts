@@ -1,4 +1,4 @@
-import { describeFault, parseFault, type FaultSpec } from "../faults/index.js";
+import { FAULT_SCHEMA, describeFault, parseFault, type FaultSpec } from "../faults/index.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface FaultStep {
@@ -9,6 +9,7 @@ export interface FaultStep {
 export const fault: StepKind<FaultStep> = {
   kind: "fault",
   doc: { syntax: "`fault: F`", meaning: "add a fault between node and registry (faults accumulate; see Faults)" },
+  schema: FAULT_SCHEMA,
   parse({ body, path, check }) {
     const spec = parseFault(body, path, check);
     return spec ? { kind: "fault", fault: spec } : undefined;

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import { storeName } from "../image-names.js";
 import type { StepKind } from "./step-kind.js";
 
@@ -9,6 +10,7 @@ export interface GcStep {
 export const gc: StepKind<GcStep> = {
   kind: "gc",
   doc: { syntax: '`gc: "repo:tag"`', meaning: "remove the image from the node's store (image garbage collection)" },
+  schema: text("repo:tag on the node"),
   parse({ body, path, check }) {
     const image = check.string(body, path, "gc");
     return image ? { kind: "gc", image } : undefined;

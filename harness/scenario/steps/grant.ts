@@ -1,3 +1,4 @@
+import { dictionary, text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface GrantStep {
@@ -8,6 +9,7 @@ export interface GrantStep {
 export const grant: StepKind<GrantStep> = {
   kind: "grant",
   doc: { syntax: "`grant: {user: password}`", meaning: "add a registry user, or give a user a new password" },
+  schema: dictionary(text("the password"), "user: password"),
   parse({ body, path, check, state }) {
     const users = check.mapping(body, path, Object.keys(typeof body === "object" && body ? body : {}), "grant");
     if (!users) return undefined;

@@ -8,6 +8,7 @@ export interface HealStep {
 export const heal: StepKind<HealStep> = {
   kind: "heal",
   doc: { syntax: "`heal: all`", meaning: "remove every fault" },
+  schema: { const: "all" },
   parse({ body, path, check }) {
     if (body !== "all") check.problem(path, `heal takes "all", not ${describe(body)}`, "write `heal: all`");
     return { kind: "heal" };

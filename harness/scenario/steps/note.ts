@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface NoteStep {
@@ -9,6 +10,7 @@ export interface NoteStep {
 export const note: StepKind<NoteStep> = {
   kind: "note",
   doc: { syntax: "`note: TEXT`", meaning: "put TEXT on the test's timeline and in its report (changes nothing)" },
+  schema: text(),
   parse({ body, path, check }) {
     const text = check.string(body, path, "note");
     return text ? { kind: "note", text } : undefined;

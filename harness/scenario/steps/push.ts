@@ -1,4 +1,4 @@
-import { parseRegistryImages } from "../parse-images.js";
+import { REGISTRY_IMAGES_SCHEMA, parseRegistryImages } from "../parse-images.js";
 import type { RegistryImage } from "../types.js";
 import type { StepKind } from "./step-kind.js";
 
@@ -10,6 +10,7 @@ export interface PushStep {
 export const push: StepKind<PushStep> = {
   kind: "push",
   doc: { syntax: '`push: {"repo:tag": variant, …}`', meaning: "create or move tags (a rollback is a push of an older variant)" },
+  schema: REGISTRY_IMAGES_SCHEMA,
   parse({ body, path, check, state }) {
     const images = parseRegistryImages(body, path, check, state.knownVariants);
     return images ? { kind: "push", images } : undefined;

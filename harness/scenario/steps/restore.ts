@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface RestoreStep {
@@ -8,6 +9,7 @@ export interface RestoreStep {
 export const restore: StepKind<RestoreStep> = {
   kind: "restore",
   doc: { syntax: "`restore: NAME`", meaning: "stop the registry, swap in the snapshot of that `backup`, start it (a registry restored from backup)" },
+  schema: text("the name of an earlier backup"),
   parse({ body, path, check, state }) {
     const name = check.string(body, path, "restore");
     if (name && !state.backups.has(name)) {

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface RevokeStep {
@@ -8,6 +9,7 @@ export interface RevokeStep {
 export const revoke: StepKind<RevokeStep> = {
   kind: "revoke",
   doc: { syntax: "`revoke: USER`", meaning: "remove a registry user (pull secrets that name the user keep the old password)" },
+  schema: text("a registry user"),
   parse({ body, path, check, state }) {
     const user = check.string(body, path, "revoke");
     if (user && !state.users.has(user))

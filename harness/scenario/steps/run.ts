@@ -1,3 +1,4 @@
+import { mapping, text } from "../../support/json-schema.js";
 import { createHash } from "node:crypto";
 import { didYouMean } from "../checker.js";
 import type { StepKind } from "./step-kind.js";
@@ -17,6 +18,15 @@ export const run: StepKind<RunStep> = {
     meaning:
       "create a pod with one container. `policy` overrides the policy under test for this pod (for a warm-up pod); `policy: default` leaves `imagePullPolicy` empty so the API server's defaulting applies. `secret: alice` gives the pod a pull secret with alice's credentials (the ones she has, or had before a `revoke`); `secret: {user: alice, password: wrong}` gives a secret of its own with those credentials.",
   },
+  schema: mapping(
+    {
+      pod: text(),
+      image: text("repo:tag, repo, repo@variant, or an intentionally invalid name"),
+      policy: text("a policy for this pod only, or default"),
+      secret: { oneOf: [text("a registry user"), mapping({ user: text(), password: text() }, ["user", "password"])] },
+    },
+    ["pod", "image"],
+  ),
   parse({ body, path: at, check, state }) {
     const run = check.mapping(body, at, ["pod", "image", "policy", "secret"], "run");
     if (!run) return undefined;

@@ -4,6 +4,7 @@
  * the StepContext the runner gives it. One file per kind; `index.ts` lists them.
  */
 import type { Clock } from "../../support/clock.js";
+import type { JsonSchema } from "../../support/json-schema.js";
 import type { Checker, Path } from "../checker.js";
 import type { FaultSpec } from "../faults/index.js";
 import type { Outcome, RegistryImage } from "../types.js";
@@ -76,6 +77,8 @@ export interface StepKind<S extends { kind: string }> {
   kind: S["kind"];
   /** For the scenario-format table: how it is written and what it does. */
   doc: { syntax: string; meaning: string };
+  /** The JSON Schema of the value under the step's key (schemas/scenario.schema.json), agreeing with `parse`. */
+  schema: JsonSchema;
   /** The step, or undefined after reporting what is wrong on `check`; updates `state` for later steps. */
   parse(input: StepParse): S | undefined;
   /** The step in the scenario's own words, for reports and errors. */

@@ -1,3 +1,4 @@
+import { text } from "../../support/json-schema.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface UntagStep {
@@ -9,6 +10,7 @@ export interface UntagStep {
 export const untag: StepKind<UntagStep> = {
   kind: "untag",
   doc: { syntax: '`untag: "repo:tag"`', meaning: "delete the tag (the manifest stays if other tags use it)" },
+  schema: text("repo:tag"),
   parse({ body, path, check }) {
     const text = check.string(body, path, "untag");
     const match = text ? /^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9._-]*)$/.exec(text) : null;

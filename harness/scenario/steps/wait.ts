@@ -1,3 +1,4 @@
+import { duration } from "../../support/json-schema.js";
 import { formatDuration } from "../../support/duration.js";
 import type { StepKind } from "./step-kind.js";
 
@@ -9,6 +10,7 @@ export interface WaitStep {
 export const wait: StepKind<WaitStep> = {
   kind: "wait",
   doc: { syntax: "`wait: DURATION`", meaning: "let time pass (virtual on the simulation)" },
+  schema: duration(),
   parse({ body, path, check }) {
     const ms = check.duration(body, path, "wait");
     return ms === undefined ? undefined : { kind: "wait", ms };
