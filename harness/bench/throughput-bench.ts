@@ -9,13 +9,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { startEnvironment } from "../environment/environment.js";
 import { RealClock } from "../support/clock.js";
 import { getFixture } from "../fixture-images/catalog.js";
 import { CriImageService } from "../node/sim/image-service/cri-image-service.js";
 import { REGISTRY_HOST } from "../scenario/image-names.js";
+import { commandOutputOrUndefined } from "../support/command.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { summarize, type Summary } from "./stats.js";
 import { runCommand } from "./run-command.js";
@@ -130,14 +130,5 @@ function mibPerSecond(bytes: number, ms: number): number {
 }
 
 function toolVersion(tool: string, args: string[]): string | undefined {
-  try {
-    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
-      .split("\n")[0]!
-      .trim()
-      .split(" ")
-      .slice(0, 3)
-      .join(" ");
-  } catch {
-    return undefined;
-  }
+  return commandOutputOrUndefined(tool, args)?.split("\n")[0]!.trim().split(" ").slice(0, 3).join(" ");
 }

@@ -1,5 +1,4 @@
 /** `pullcheck report`: the matrix from a run's results, then the Allure HTML report (offline). */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,6 +11,7 @@ import { readRunManifest } from "../report/run-manifest.js";
 import { EnvironmentError, InputError, errorMessage } from "../support/errors.js";
 import { defaultRunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
+import { runCommand } from "../support/command.js";
 import { refreshKindDocs } from "../fidelity/kind-docs.js";
 import { schemaFiles } from "../report/schema-files.js";
 import { readResults } from "../run/read-results.js";
@@ -77,17 +77,11 @@ export async function buildReport(options: ReportOptions = {}): Promise<number> 
     ...(matrix ? { matrix: join(reports, "matrix.html") } : {}),
     history: join(reports, "history.jsonl"),
   });
-  const allure = spawnSync(
+  await runCommand(
     process.execPath,
     [join(REPO_ROOT, "node_modules", "allure", "cli.js"), "generate", allureResultsDir, "--config", "allurerc.mjs", "--output", target],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PULLCHECK_REPORT: JSON.stringify(context) },
-      stdio: ["ignore", options.log ? process.stderr : "inherit", "inherit"],
-    },
+    { cwd: REPO_ROOT, env: { ...process.env, PULLCHECK_REPORT: JSON.stringify(context) }, hint: "run `make setup` to install the Allure 3 CLI" },
   );
-  if (allure.status !== 0)
-    throw new EnvironmentError(`allure generate exited with ${allure.status ?? allure.signal}`, "run `make setup` to install the Allure 3 CLI");
   log(`wrote ${shown(join(target, "awesome", "index.html"))} (by scenario) and ${shown(join(target, "by-policy", "index.html"))} (by policy)`);
   return 0;
 }

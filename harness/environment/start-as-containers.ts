@@ -10,9 +10,8 @@
  * `dev.pullcheck.run=<id>`, is removed on close and, synchronously, on exit and signals; after a
  * SIGKILL `make clean` removes whatever carries `dev.pullcheck=true`.
  */
-import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
+import { runCommand, runCommandSync } from "../support/command.js";
 import { EnvironmentError, errorMessage } from "../support/errors.js";
 import { onCleanup } from "../support/cleanup.js";
 import { retryUntil } from "../support/retry-until.js";
@@ -20,8 +19,6 @@ import { RemoteGate } from "./gate/remote-gate.js";
 import { ToxiproxyServer } from "./toxiproxy.js";
 import { RegistryContainer } from "./registry/registry-container.js";
 import type { EnvironmentServices } from "./environment-services.js";
-
-const run = promisify(execFile);
 
 export interface ContainerImages {
   registry: string;
@@ -58,7 +55,8 @@ export async function startAsContainers(options: ContainerOptions, runDir: strin
   const removeAll = () => removeLabelled(runId, ownNetwork ? network : undefined);
   const unregister = onCleanup(removeAll);
   try {
-    if (ownNetwork) await run("docker", ["network", "create", "--label", `${PULLCHECK_LABEL}=true`, "--label", `${PULLCHECK_LABEL}.run=${runId}`, network]);
+    if (ownNetwork)
+      await runCommand("docker", ["network", "create", "--label", `${PULLCHECK_LABEL}=true`, "--label", `${PULLCHECK_LABEL}.run=${runId}`, network]);
     const registry = new RegistryContainer({ image: options.images.registry, network, alias: names.registry, labels, storageDir, configDir: runDir });
     await registry.start();
     const gateContainer = await new GenericContainer(options.images.gate)
@@ -120,7 +118,7 @@ export async function startAsContainers(options: ContainerOptions, runDir: strin
 
 async function requireDocker(images: ContainerImages): Promise<void> {
   try {
-    await run("docker", ["info", "--format", "{{.ServerVersion}}"]);
+    await runCommand("docker", ["info", "--format", "{{.ServerVersion}}"]);
   } catch {
     throw new EnvironmentError(
       "container mode needs a Docker engine, and none answers",
@@ -129,7 +127,7 @@ async function requireDocker(images: ContainerImages): Promise<void> {
   }
   for (const image of Object.values(images)) {
     try {
-      await run("docker", ["image", "inspect", "--format", "{{.Id}}", image]);
+      await runCommand("docker", ["image", "inspect", "--format", "{{.Id}}", image]);
     } catch {
       throw new EnvironmentError(
         `the image ${image} is not on this machine`,
@@ -142,11 +140,11 @@ async function requireDocker(images: ContainerImages): Promise<void> {
 /** Synchronous, so that it also works in an exit handler. */
 function removeLabelled(runId: string, network: string | undefined): void {
   try {
-    const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}.run=${runId}`], { encoding: "utf8" })
-      .split("\n")
+    const ids = runCommandSync("docker", ["ps", "-aq", "--filter", `label=${PULLCHECK_LABEL}.run=${runId}`])
+      .stdout.split("\n")
       .filter(Boolean);
-    if (ids.length > 0) execFileSync("docker", ["rm", "-f", "-v", ...ids], { stdio: "ignore" });
-    if (network) execFileSync("docker", ["network", "rm", network], { stdio: "ignore" });
+    if (ids.length > 0) runCommandSync("docker", ["rm", "-f", "-v", ...ids]);
+    if (network) runCommandSync("docker", ["network", "rm", network]);
   } catch {
     // Best effort: `make clean` removes whatever carries the label.
   }

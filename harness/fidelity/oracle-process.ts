@@ -1,8 +1,8 @@
 /** Runs the oracle binary `make oracle` built for one Kubernetes release. */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { runCommandSync } from "../support/command.js";
 import { EnvironmentError } from "../support/errors.js";
 import type { OracleInput, OracleOutput } from "./oracle-json.js";
 
@@ -13,12 +13,6 @@ export function oracleBinary(version: string, env: NodeJS.ProcessEnv = process.e
 
 export function askOracle(binary: string, input: OracleInput): OracleOutput {
   if (!existsSync(binary)) throw new EnvironmentError(`the oracle is not built: ${binary}`, "run `make oracle`");
-  const run = spawnSync(binary, [], { input: JSON.stringify(input), encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) {
-    throw new EnvironmentError(
-      `${binary} exited with ${run.status ?? run.signal}: ${(run.stderr || run.stdout).trim().slice(0, 2000)}`,
-      "see docs/oracle.md for the input format",
-    );
-  }
-  return JSON.parse(run.stdout) as OracleOutput;
+  const { stdout } = runCommandSync(binary, [], { input: JSON.stringify(input), timeoutMs: 120_000, hint: "see docs/oracle.md for the input format" });
+  return JSON.parse(stdout) as OracleOutput;
 }

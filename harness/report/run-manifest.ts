@@ -3,9 +3,9 @@
  * the simulation reproduces, the node image and what it carries, the registry and Toxiproxy builds.
  * Written once per run next to the cells (results/run.json), read by `pullcheck report`.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { commandOutputOrUndefined } from "../support/command.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 
 export const RUN_MANIFEST_FILE = "run.json";
@@ -32,7 +32,7 @@ export interface ManifestSource {
 export function writeRunManifest(config: ManifestSource): RunManifest {
   const tools = join(REPO_ROOT, ".tools", "bin");
   const manifest: RunManifest = {
-    pullcheckCommit: commandOutput("git", ["-C", REPO_ROOT, "rev-parse", "--short=12", "HEAD"]) ?? "unknown (not a git checkout)",
+    pullcheckCommit: commandOutputOrUndefined("git", ["-C", REPO_ROOT, "rev-parse", "--short=12", "HEAD"]) ?? "unknown (not a git checkout)",
     simulatedKubelet: config.kubeletVersion,
     backends: config.backends,
     registry: moduleVersion(join(tools, "registry"), "github.com/distribution/distribution/v3"),
@@ -58,15 +58,7 @@ export function readRunManifest(resultsDir: string): RunManifest | undefined {
 /** The module version a Go binary was built from (`go version -m`); its own --version says only "git" for Toxiproxy. */
 function moduleVersion(binary: string, module: string): string {
   if (!existsSync(binary)) return "not installed";
-  const info = commandOutput("go", ["version", "-m", binary]);
+  const info = commandOutputOrUndefined("go", ["version", "-m", binary]);
   const line = info?.split("\n").find((l) => l.trim().startsWith(`mod\t${module}\t`) || l.trim().startsWith(`mod ${module} `));
   return line?.trim().split(/\s+/)[2] ?? "unknown";
-}
-
-function commandOutput(command: string, args: string[]): string | undefined {
-  try {
-    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return undefined;
-  }
 }

@@ -2,10 +2,9 @@
  * A kind cluster for a run: created with the pinned kind CLI (`make setup-kind`), deleted on close
  * unless retained; its logs exported on request (`kind export logs`).
  */
-import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { runCommand, runCommandSync } from "../../support/command.js";
 import { EnvironmentError, errorMessage } from "../../support/errors.js";
 import { onCleanup } from "../../support/cleanup.js";
 import { retryUntil } from "../../support/retry-until.js";
@@ -15,8 +14,6 @@ import type { NodeConfig } from "../../scenario/types.js";
 import { registryImageIds } from "./kind-objects.js";
 import { readHostSysctls, restoreHostSysctls, type SysctlValues } from "./host-sysctls.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
-
-const run = promisify(execFile);
 
 export interface KindClusterOptions {
   kindBinary: string;
@@ -48,6 +45,13 @@ export interface PreloadedImage {
 
 /** Where the kubelet keeps KEP-2535 pull intents and records (`<root dir>/image_manager`). */
 const KUBELET_IMAGE_MANAGER_DIR = "/var/lib/kubelet/image_manager";
+/**
+ * The kubelet fork's own state: when the registry last confirmed each image
+ * (fork/patches/*\/0002-candidatepolicy-decision.patch, DefaultVerificationLogFile). Left in
+ * place, an earlier test's confirmation of the same fixture makes `contact: {ifOlderThan}` skip
+ * the registry in the next test.
+ */
+const FORK_STATE_DIR = "/var/lib/kubelet/pullcheck";
 const KUBELET_HEALTHZ = "http://127.0.0.1:10248/healthz";
 const KUBELET_START_TIMEOUT_MS = 60_000;
 
@@ -114,29 +118,21 @@ export class KindCluster {
 
   /** Runs a command in a node container (crictl, systemctl). */
   async exec(node: string, command: string[]): Promise<string> {
-    try {
-      const { stdout } = await run(this.options.dockerBinary ?? "docker", ["exec", node, ...command], { maxBuffer: 16 * 1024 * 1024 });
-      return stdout;
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr?.trim() || errorMessage(error);
-      throw new EnvironmentError(
-        `\`${command.join(" ")}\` failed in the kind node ${node}:\n${stderr}`,
-        "is the cluster still running (docker ps)? `--retain` keeps it for a look after the run",
-      );
-    }
+    const hint = `in the kind node ${node}: is the cluster still running (docker ps)? \`--retain\` keeps it for a look after the run`;
+    return (await runCommand(this.options.dockerBinary ?? "docker", ["exec", node, ...command], { hint })).stdout;
   }
 
   /**
    * Gives the next test the node the simulation gives it: no image from the registry host, the
    * scenario's `preload` images pulled (these requests are not the test's), and a kubelet that
-   * starts from empty pull records. Without that, the records of an earlier test would vouch for
+   * starts from empty pull records (and, on the fork, an empty verification log). Without that, the records of an earlier test would vouch for
    * the same fixture digests and credentials. The kubelet is stopped meanwhile and started again
    * with the scenario's kubelet settings, and this returns when its health endpoint answers.
    */
   async resetNode(node: string, preload: PreloadedImage[], config: NodeConfig | undefined, files: NodeFile[] = []): Promise<void> {
     const exec = (command: string[]) => this.exec(node, command);
     await exec(["systemctl", "stop", "kubelet"]);
-    await exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR]);
+    await exec(["rm", "-rf", KUBELET_IMAGE_MANAGER_DIR, FORK_STATE_DIR]);
     for (const file of [{ path: KUBELET_CONFIG_FILE, text: kubeletConfigFor(this.kubeletConfig, config) }, ...files]) {
       const base64 = Buffer.from(file.text).toString("base64");
       await exec(["sh", "-c", `mkdir -p "$(dirname ${file.path})" && echo ${base64} | base64 -d > ${file.path}`]);
@@ -164,7 +160,7 @@ export class KindCluster {
    * ~/.kube/config (and create that file) and change its current context.
    */
   private async kind(args: string[]): Promise<string> {
-    return (await run(this.options.kindBinary, args, { maxBuffer: 16 * 1024 * 1024, env: this.kindEnv() })).stdout;
+    return (await runCommand(this.options.kindBinary, args, { env: this.kindEnv() })).stdout;
   }
 
   private kindEnv(): NodeJS.ProcessEnv {
@@ -191,7 +187,7 @@ export class KindCluster {
 
   private deleteSync(): void {
     try {
-      execFileSync(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName], { stdio: "ignore", env: this.kindEnv() });
+      runCommandSync(this.options.kindBinary, ["delete", "cluster", "--name", this.options.clusterName], { env: this.kindEnv() });
     } catch {
       // best effort on exit; `make clean` removes leftover kind clusters named pullcheck-*
     }

@@ -5,7 +5,6 @@
  * real clock; each gets a namespace of its own and a node image store without the registry's
  * images (what the scenario preloads is pulled first, and those requests are not the test's).
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -19,6 +18,7 @@ import { type RunConfig } from "../run-config.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
 import type { NodeOptions, StartedRunWorld } from "../run-world.js";
 import { EnvironmentError } from "../../support/errors.js";
+import { commandOutputOrUndefined } from "../../support/command.js";
 import { fixtureWorld } from "../fixture-world.js";
 import type { Backend } from "./backend.js";
 import type { KindRunOptions } from "./kind-options.js";
@@ -85,15 +85,8 @@ export function kindRunOptions(nodeImage: string, policiesFlag: string | undefin
 
 /** A label of a local image; undefined without an engine (kind will say so), without the image (kind pulls it) or without the label. */
 function imageLabel(image: string, label: string): string | undefined {
-  try {
-    const value = execFileSync("docker", ["image", "inspect", "--format", `{{index .Config.Labels "${label}"}}`, image], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    return value === "" || value === "<no value>" ? undefined : value;
-  } catch {
-    return undefined;
-  }
+  const value = commandOutputOrUndefined("docker", ["image", "inspect", "--format", `{{index .Config.Labels "${label}"}}`, image]);
+  return value === "" || value === "<no value>" ? undefined : value;
 }
 
 /** The run's cluster, by name: every world of the run shares it. */

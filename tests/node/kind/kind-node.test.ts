@@ -67,7 +67,7 @@ describe("kind cluster (a recording kind CLI)", () => {
       .map((line) => line.replace("exec pullcheck-reset-control-plane ", ""));
     expect(inNode).toEqual([
       "systemctl stop kubelet",
-      "rm -rf /var/lib/kubelet/image_manager",
+      "rm -rf /var/lib/kubelet/image_manager /var/lib/kubelet/pullcheck",
       `sh -c mkdir -p "$(dirname /var/lib/kubelet/config.yaml)" && echo ${Buffer.from("serializeImagePulls: false\n").toString("base64")} | base64 -d > /var/lib/kubelet/config.yaml`,
       `sh -c mkdir -p "$(dirname /etc/kubernetes/pullcheck/policies.yaml)" && echo ${Buffer.from("name: Mine\n").toString("base64")} | base64 -d > /etc/kubernetes/pullcheck/policies.yaml`,
       "crictl images -o json",
@@ -84,7 +84,7 @@ describe("kind cluster (a recording kind CLI)", () => {
     chmodSync(docker, 0o755);
     const cluster = new KindCluster({ kindBinary: join(dir, "kind-noop"), clusterName: "pullcheck-fail", nodeImage: "i", workDir: dir, dockerBinary: docker });
     await expect(cluster.exec("pullcheck-fail-control-plane", ["crictl", "rmi", "x"])).rejects.toThrow(
-      /`crictl rmi x` failed in the kind node pullcheck-fail-control-plane:\ncrictl: image not known/,
+      /docker exec pullcheck-fail-control-plane crictl rmi x` exited with 1:\ncrictl: image not known\n {2}hint: in the kind node pullcheck-fail-control-plane/,
     );
   });
 
