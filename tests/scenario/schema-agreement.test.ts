@@ -87,8 +87,8 @@ describe("schemas/policy.schema.json and the policy loader", () => {
     }
   };
 
-  it("should both accept every built-in policy", () => {
-    for (const file of yamlFiles(join(ROOT, "harness", "policies"))) {
+  it("should both accept every built-in policy and the fork's example", () => {
+    for (const file of [...yamlFiles(join(ROOT, "harness", "policies")), ...yamlFiles(join(ROOT, "fork", "examples"))]) {
       for (const doc of parseAllDocuments(readFileSync(file, "utf8")) as ReturnType<typeof parseAllDocuments> & unknown[]) {
         expect(policyOk(doc.toJS()), `${file}: ${JSON.stringify(validPolicy.errors)}`).toBe(true);
       }
