@@ -19,7 +19,9 @@ export const EXIT_CODES_HELP = `exit codes:
   1  an outcome differed, an invariant broke, or (differences) a sim-vs-kind difference is not documented
   2  bad input: a scenario or policy file, a flag
   3  environment problem: a missing binary, Docker not answering, a cluster that could not be created,
-     or a test that broke for such a reason while no outcome differed`;
+     or a test that broke for such a reason while no outcome differed
+  130, 143  the run was stopped by SIGINT or SIGTERM (128 + the signal), after each test released
+     what it had started`;
 
 /** The exit code of an error that reached the CLI. */
 export function exitCodeOf(error: unknown): ExitCode {

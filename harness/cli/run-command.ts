@@ -25,7 +25,8 @@ export async function runCommand(args: string[]): Promise<number> {
     ...(junitFile ? { junitFile } : {}),
   });
   let code: number = run.exitCode;
-  if (report) {
+  // A run a signal ended has no report: its results are partial.
+  if (report && code < 128) {
     try {
       await buildReport({ ...(output ? { output } : {}), ...(json ? { log: (line: string) => console.error(line) } : {}) });
     } catch (error) {

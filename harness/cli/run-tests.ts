@@ -6,6 +6,7 @@ import { type RunConfig } from "../run/run-config.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { type ExitCode } from "./exit-codes.js";
 import { LineReporter } from "./line-reporter.js";
+import { forwardSignalsToChildren, type SignalForwarding } from "./forward-signals.js";
 import { ProgressReporter } from "./progress-reporter.js";
 import { RunCollector, runExitCode, type FinishedTest } from "./test-verdicts.js";
 
@@ -21,7 +22,8 @@ export interface RunTestsOptions {
 }
 
 export interface RunTestsResult {
-  exitCode: ExitCode;
+  /** 128 + the signal's number when a signal ended the run early. */
+  exitCode: ExitCode | number;
   tests: FinishedTest[];
   /** Errors outside the catalogue's tests. */
   errors: SerializedError[];
@@ -29,6 +31,15 @@ export interface RunTestsResult {
 
 export async function runTests(config: RunConfig, options: RunTestsOptions): Promise<RunTestsResult> {
   process.env.PULLCHECK_RUN = JSON.stringify(config);
+  const signals = forwardSignalsToChildren();
+  try {
+    return await runVitest(config, options, signals);
+  } finally {
+    signals.stop();
+  }
+}
+
+async function runVitest(config: RunConfig, options: RunTestsOptions, signals: SignalForwarding): Promise<RunTestsResult> {
   const onTerminal = options.progress.isTTY && !process.env.CI;
   const defaultBackend = config.backends[0] ?? "sim";
   const collector = new RunCollector(defaultBackend);
@@ -54,5 +65,5 @@ export async function runTests(config: RunConfig, options: RunTestsOptions): Pro
     { stdout: options.progress, stderr: process.stderr },
   );
   await vitest.close();
-  return { exitCode: runExitCode(collector.tests, collector.errors), tests: collector.tests, errors: collector.errors };
+  return { exitCode: signals.exitCode() ?? runExitCode(collector.tests, collector.errors), tests: collector.tests, errors: collector.errors };
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import type { ContainerOptions } from "../../environment/start-as-containers.js";
 import { VirtualClock } from "../../support/clock.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
+import { onCleanup } from "../../support/cleanup.js";
 import { getFixture } from "../../fixture-images/catalog.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
 import type { RunConfig } from "../run-config.js";
@@ -32,6 +33,9 @@ export async function startSimWorld(policies: PolicyDefinition[], config: RunCon
   const [{ startEnvironment }, { createSimNode }] = await Promise.all([import("../../environment/environment.js"), import("../../node/sim/sim-node.js")]);
   const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain, ...(containers ? { containers } : {}) });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
+  const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
+  // Also when a signal ends the run before close (support/cleanup.ts).
+  const forgetRemoval = onCleanup(removeNodes);
   let nodeCount = 0;
   return {
     ...fixtureWorld(policies),
@@ -53,7 +57,8 @@ export async function startSimWorld(policies: PolicyDefinition[], config: RunCon
       try {
         await environment.close();
       } finally {
-        rmSync(nodesRoot, { recursive: true, force: true });
+        forgetRemoval();
+        removeNodes();
       }
     },
   };
