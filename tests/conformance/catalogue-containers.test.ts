@@ -40,7 +40,7 @@ describe("container mode", () => {
     if (missing) return ctx.skip(missing);
     const run = spawnSync(
       process.execPath,
-      [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--backend", "sim-containers", "--parallel", "3", "--output", output],
+      [join(ROOT, "bin", "pullcheck.mjs"), "run", "scenarios", "--backend", "sim-containers", "--parallel", "2", "--output", output],
       {
         cwd: ROOT,
         encoding: "utf8",
@@ -48,12 +48,19 @@ describe("container mode", () => {
         timeout: 19 * 60_000,
       },
     );
-    const tail = `${run.stdout}${run.stderr}`
+    const lines = `${run.stdout}${run.stderr}`
       // eslint-disable-next-line no-control-regex -- strips terminal colours from vitest's output
       .replace(/\x1b\[[0-9;]*m/g, "")
-      .split("\n")
-      .slice(-60)
-      .join("\n");
+      .split("\n");
+    // Each test that did not pass, with its explanation (the indented lines below it), then the end of the output.
+    const notPassed: string[] = [];
+    let inFailure = false;
+    for (const line of lines) {
+      if (/^\[\d+\/\d+\] /.test(line)) inFailure = /^\[\d+\/\d+\] (FAILED|BROKEN)/.test(line);
+      else if (!line.startsWith("    ")) inFailure = false;
+      if (inFailure) notPassed.push(line);
+    }
+    const tail = [...notPassed, "…", ...lines.slice(-30)].join("\n");
     expect(run.status, tail).toBe(0);
     // The run's summary table: every test passed, none failed, skipped or broken.
     expect(tail).toMatch(/^sim-containers\s+[1-9]\d*\s+0\s+0\s+0\s*$/m);
