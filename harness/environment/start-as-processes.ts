@@ -1,12 +1,15 @@
 /** The environment as child processes on 127.0.0.1 (the default): registry and Toxiproxy binaries from .tools/bin, the gate in this process. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { EnvironmentError } from "../support/errors.js";
+import { EnvironmentError, errorMessage } from "../support/errors.js";
 import { freePort } from "../support/free-port.js";
 import { HttpGate } from "./gate/http-gate.js";
 import { ToxiproxyServer, toxiproxyProcess } from "./toxiproxy.js";
 import { RegistryProcess } from "./registry/registry-process.js";
 import type { EnvironmentServices } from "./environment-services.js";
+
+/** A free port can be taken by another process before we bind it (tests run side by side): then new ports, this many times. */
+const PORT_RACE_ATTEMPTS = 3;
 
 export async function startAsProcesses(toolsDir: string, runDir: string, storageDir: string): Promise<EnvironmentServices> {
   for (const binary of ["registry", "toxiproxy-server"]) {
@@ -14,6 +17,16 @@ export async function startAsProcesses(toolsDir: string, runDir: string, storage
       throw new EnvironmentError(`${binary} is missing from ${toolsDir}`, "run `make setup`: it installs the pinned registry and Toxiproxy with go install");
     }
   }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(toolsDir, runDir, storageDir);
+    } catch (error) {
+      if (attempt === PORT_RACE_ATTEMPTS || !/EADDRINUSE|address already in use/.test(errorMessage(error))) throw error;
+    }
+  }
+}
+
+async function startOnFreePorts(toolsDir: string, runDir: string, storageDir: string): Promise<EnvironmentServices> {
   const [registryPort, gatePort, proxyPort, apiPort] = await distinctFreePorts(4);
   const registry = new RegistryProcess({ binary: join(toolsDir, "registry"), port: registryPort!, storageDir, configDir: runDir });
   const gate = new HttpGate(registryPort!);
