@@ -12,7 +12,7 @@ import { kindNodeNames, renderClusterConfig, renderHostsToml } from "./kind-conf
 import { KUBELET_CONFIG_FILE, kubeletConfigFor } from "./kubelet-config.js";
 import type { NodeConfig } from "../../scenario/types.js";
 import { registryImageIds } from "./kind-objects.js";
-import { readHostSysctls, restoreHostSysctls, type SysctlValues } from "./host-sysctls.js";
+import { holdHostSysctls } from "./host-sysctls.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
 
 export interface KindClusterOptions {
@@ -27,8 +27,9 @@ export interface KindClusterOptions {
   retain?: boolean;
   /** The Docker CLI that runs commands in the node (tests give a recording one). */
   dockerBinary?: string;
-  /** Where the host's sysctls are read and restored (tests give a folder of their own). */
+  /** Where the host's sysctls are read and restored, and the host-wide record of them (tests give their own). */
   procSys?: string;
+  sysctlRecordFile?: string;
 }
 
 /** A file written into a node while its kubelet is stopped (e.g. a kubelet fork's policy definitions). */
@@ -63,7 +64,7 @@ export class KindCluster {
   /** The KubeletConfiguration kubeadm wrote, before any scenario's settings. */
   private kubeletConfig = "";
   private unregister: () => void = () => {};
-  private hostSysctls: SysctlValues | undefined;
+  private releaseHostSysctls: (() => string[]) | undefined;
 
   constructor(private readonly options: KindClusterOptions) {
     if (!existsSync(options.kindBinary))
@@ -94,7 +95,10 @@ export class KindCluster {
         ...(this.options.containerdConfigTable ? { containerdConfigTable: this.options.containerdConfigTable } : {}),
       }),
     );
-    this.hostSysctls = readHostSysctls(this.options.procSys);
+    this.releaseHostSysctls = holdHostSysctls({
+      ...(this.options.procSys ? { procSys: this.options.procSys } : {}),
+      ...(this.options.sysctlRecordFile ? { recordFile: this.options.sysctlRecordFile } : {}),
+    });
     if (!this.options.retain) this.unregister = onCleanup(() => this.deleteSync());
     try {
       await this.kind(["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"]);
@@ -178,11 +182,10 @@ export class KindCluster {
     this.restoreHostSysctls();
   }
 
-  /** The host's kernel settings as they were before the cluster (see host-sysctls.ts). */
+  /** The host's kernel settings as they were before any run's cluster, once no other run holds one (see host-sysctls.ts). */
   private restoreHostSysctls(): void {
-    if (!this.hostSysctls) return;
-    for (const line of restoreHostSysctls(this.hostSysctls, this.options.procSys)) console.log(`pullcheck: host sysctl ${line}`);
-    this.hostSysctls = undefined;
+    for (const line of this.releaseHostSysctls?.() ?? []) console.log(`pullcheck: host sysctl ${line}`);
+    this.releaseHostSysctls = undefined;
   }
 
   private deleteSync(): void {
