@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
 import { parseDuration, formatGoDuration } from "../support/duration.js";
-import { builtinPolicies, loadPolicyFiles } from "../policy/load-policies.js";
+import { policiesWith } from "../policy/load-policies.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { formatBytes } from "../support/size.js";
 import { runFleet, type FleetResult } from "../fleet/run-fleet.js";
@@ -54,7 +54,7 @@ export async function fleetCommand(args: string[]): Promise<number> {
       },
     ]);
   }
-  const policies = [...builtinPolicies(), ...loadPolicyFiles((values.policies ?? []).map((p) => resolve(p)))];
+  const policies = policiesWith((values.policies ?? []).map((p) => resolve(p)));
   const known = new Map(policies.map((p) => [p.name, p]));
   const chosen = values.policy ?? [];
   if (chosen.length === 0) throw new InputError([{ path: "--policy", message: "missing", hint: `one of ${[...known.keys()].join(", ")}` }]);

@@ -1,5 +1,6 @@
 /** `pullcheck run`, `list` and `validate`. */
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
@@ -14,8 +15,7 @@ export async function runCommand(args: string[]): Promise<number> {
     const what = config.scenarioGlobs.length > 0 ? config.scenarioGlobs.join(", ") : "the given paths";
     throw new InputError([{ path: "--scenario", message: `no planned test matches ${what}`, hint: "see pullcheck list" }]);
   }
-  // A run's folders hold that run only: the matrix and the report must not mix in an earlier one.
-  for (const dir of [config.resultsDir, config.allureResultsDir]) rmSync(dir, { recursive: true, force: true });
+  emptyRunFolders([config.resultsDir, config.allureResultsDir], output ? "--output" : "results folder", junitFile);
   const json = format === "json";
   // vitest loads only for a run, not for list and validate.
   const { runTests } = await import("./run-tests.js");
@@ -53,4 +53,38 @@ export function validateCommand(args: string[]): number {
   const { scenarios } = loadCatalogue(config);
   console.log(`${scenarios.length} scenario file${scenarios.length === 1 ? "" : "s"} valid`);
   return EXIT.ok;
+}
+
+/**
+ * A run's folders hold that run only: the matrix and the report must not mix in an earlier one.
+ * Each is emptied and written to once before anything runs, so a folder that cannot be written
+ * (a path under /proc, a file, a read-only mount) is bad input now, not a test worker stuck later.
+ */
+function emptyRunFolders(dirs: string[], flag: string, junitFile: string | undefined): void {
+  const writable = (dir: string, what: string) => {
+    try {
+      makeFolders(dir);
+      const probe = join(dir, `.pullcheck-write-test-${process.pid}`);
+      writeFileSync(probe, "");
+      rmSync(probe);
+    } catch (error) {
+      throw new InputError([{ path: what, message: `cannot write ${dir}: ${errorMessage(error)}`, hint: "choose a folder this user can create and write" }]);
+    }
+  };
+  for (const dir of dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      throw new InputError([{ path: flag, message: `cannot empty ${dir}: ${errorMessage(error)}`, hint: "choose a folder this user can create and write" }]);
+    }
+    writable(dir, flag);
+  }
+  if (junitFile) writable(dirname(junitFile), "--junit");
+}
+
+/** mkdir -p, one level at a time: Node's recursive mkdir loops forever under /proc. */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at); at = dirname(at)) missing.unshift(at);
+  for (const folder of missing) mkdirSync(folder);
 }

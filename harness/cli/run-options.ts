@@ -124,28 +124,21 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
       { path: "--node-image/--kind-policies/--kind-workers", message: "these apply to the kind backend only", hint: "add --backend kind" },
     ]);
   }
-  const workers = text("kind-workers") === undefined ? DEFAULT_KIND_WORKERS : Number(text("kind-workers"));
-  if (!Number.isInteger(workers) || workers < 0 || workers > 8) {
-    throw new InputError([
-      { path: "--kind-workers", message: `"${text("kind-workers")}" is not a number of worker nodes between 0 and 8`, hint: "e.g. --kind-workers 3" },
-    ]);
-  }
+  const workers = wholeNumberFlag("--kind-workers", text("kind-workers"), DEFAULT_KIND_WORKERS, [0, 8], "a number of worker nodes", "e.g. --kind-workers 3");
   const version = text("kubelet-version") ?? "1.35";
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
     throw new InputError([
       { path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` },
     ]);
   }
-  const parallel = text("parallel") === undefined ? defaults.parallel : Number(text("parallel"));
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
-    throw new InputError([
-      {
-        path: "--parallel",
-        message: `"${text("parallel")}" is not a number of tests between 1 and 32`,
-        hint: "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)",
-      },
-    ]);
-  }
+  const parallel = wholeNumberFlag(
+    "--parallel",
+    text("parallel"),
+    defaults.parallel,
+    [1, 32],
+    "a number of tests",
+    "e.g. --parallel 4 (each test at once needs its own registry and Toxiproxy)",
+  );
   const imageFlags = [text("registry-image"), text("toxiproxy-image"), text("gate-image")];
   const inContainers = values.containers === true || backends.some((b) => b !== "sim");
   if (!inContainers && imageFlags.some((v) => v !== undefined)) {
@@ -183,4 +176,12 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
   };
   const junit = text("junit");
   return { config, paths: positionals, report: values.report === true, format, ...(junit ? { junitFile: resolve(junit) } : {}), ...(output ? { output } : {}) };
+}
+
+/** A flag's whole number, written in digits only (not 1e1, 0x4 or 4.0). */
+function wholeNumberFlag(flag: string, value: string | undefined, fallback: number, [min, max]: [number, number], what: string, hint: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (/^\d+$/.test(value) && n >= min && n <= max) return n;
+  throw new InputError([{ path: flag, message: `"${value}" is not ${what} between ${min} and ${max}, written in digits`, hint }]);
 }

@@ -2,12 +2,12 @@
  * Loads proposed-policy definitions (YAML, one or more documents per file) strictly: unknown
  * fields, unknown failure classes and bad values are errors with file, field path and a hint.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { parseDuration } from "../support/duration.js";
-import { InputError, type InputProblem } from "../support/errors.js";
+import { InputError, MAX_PROBLEMS_PER_FILE, echoValue, type InputProblem } from "../support/errors.js";
 import { REPO_ROOT } from "../support/repo-root.js";
+import { findYamlFiles, readInputFile, yamlSyntaxProblems, yamlValue } from "../support/input-files.js";
 import { POLICY_FIELDS } from "./policy-fields.js";
 import { FAILURE_CLASSES, isFailureClass, type FailureClass } from "./failure-class.js";
 import { UPSTREAM_DEFINITIONS, isUpstreamPolicy, type Contact, type FallbackAction, type PolicyDefinition, type ProposedPolicy } from "./policy-definition.js";
@@ -27,11 +27,29 @@ export function builtinPolicies(): PolicyDefinition[] {
   return [...UPSTREAM_DEFINITIONS, ...candidates];
 }
 
+/** The built-in policies and the user's (`--policies`); a user's policy may not take a built-in one's name. */
+export function policiesWith(userFiles: string[]): PolicyDefinition[] {
+  const builtin = builtinPolicies();
+  const isBuiltinFile = (policy: ProposedPolicy) => builtin.some((b) => b.kind === "proposed" && b.file === policy.file);
+  const user = (userFiles.length > 0 ? loadPolicyFiles(userFiles) : []).filter((policy) => !isBuiltinFile(policy));
+  const clashes = user.filter((policy) => builtin.some((b) => b.name === policy.name));
+  if (clashes.length > 0)
+    throw new InputError(
+      clashes.map((policy) => ({
+        file: policy.file,
+        path: "name",
+        message: `policy ${policy.name} is one of pullcheck's built-in policies`,
+        hint: "give your policy a name of its own (the built-in one runs anyway)",
+      })),
+    );
+  return [...builtin, ...user];
+}
+
 /** Loads every policy in these files or folders (*.yaml, *.yml); throws InputError listing all problems. */
 export function loadPolicyFiles(paths: string[]): ProposedPolicy[] {
   const problems: InputProblem[] = [];
   const policies: ProposedPolicy[] = [];
-  for (const file of expand(paths, problems)) policies.push(...parsePolicyFile(file, problems));
+  for (const file of findYamlFiles(paths, "policy", problems)) policies.push(...parsePolicyFile(file, problems));
   const seen = new Map<string, string>();
   for (const policy of policies) {
     const earlier = seen.get(policy.name);
@@ -48,47 +66,37 @@ export function loadPolicyFiles(paths: string[]): ProposedPolicy[] {
   return policies;
 }
 
-function expand(paths: string[], problems: InputProblem[]): string[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    const absolute = resolve(path);
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(absolute).isDirectory();
-    } catch {
-      problems.push({ file: path, message: "no such file or folder", hint: "pass a policy YAML file or a folder of them" });
-      continue;
-    }
-    if (!isDirectory) files.push(absolute);
-    else for (const name of readdirSync(absolute).sort()) if (/\.ya?ml$/.test(name)) files.push(join(absolute, name));
-  }
-  return files;
-}
-
 function parsePolicyFile(file: string, problems: InputProblem[]): ProposedPolicy[] {
-  const text = readFileSync(file, "utf8");
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines });
   const policies: ProposedPolicy[] = [];
+  const before = problems.length;
+  const yamlText = readInputFile(file, "policy", problems);
+  if (yamlText === undefined) return policies;
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(yamlText, { lineCounter: lines, uniqueKeys: false });
   if (!Array.isArray(docs)) return policies;
   docs.forEach((doc, index) => {
     const prefix = docs.length > 1 ? `[document ${index + 1}] ` : "";
-    for (const error of doc.errors) {
-      const at = lines.linePos(error.pos[0]);
-      problems.push({ file: `${file}:${at.line}:${at.col}`, message: `YAML syntax error: ${error.message.split("\n")[0]}`, hint: "fix the YAML syntax" });
-    }
-    if (doc.errors.length > 0) return;
-    const raw: unknown = doc.toJS();
+    const syntaxProblems = yamlSyntaxProblems(doc, lines, file);
+    problems.push(...syntaxProblems);
+    if (syntaxProblems.length > 0) return;
+    const raw = yamlValue(doc, file, problems);
     if (raw === null || raw === undefined) return;
-    const before = problems.length;
+    const beforeDocument = problems.length;
     const where = (path: string): InputProblem => {
       const node = doc.getIn(path.split("."), true) as { range?: [number, number] } | undefined;
       const at = node?.range ? lines.linePos(node.range[0]) : undefined;
       return { file: at ? `${file}:${at.line}:${at.col}` : file, path: prefix + path, message: "" };
     };
-    const policy = toPolicy(raw, file, (path, message, hint) => problems.push({ ...where(path), message, hint }));
-    if (policy && problems.length === before) policies.push(policy);
+    let unlisted = 0;
+    const policy = toPolicy(raw, file, (path, message, hint) => {
+      if (problems.length - beforeDocument < MAX_PROBLEMS_PER_FILE) problems.push({ ...where(path), message, hint });
+      else unlisted++;
+    });
+    if (unlisted > 0) problems.push({ file, message: `and ${unlisted} more problems in this document`, hint: "fix the ones above and validate again" });
+    if (policy && problems.length === beforeDocument) policies.push(policy);
   });
+  if (policies.length === 0 && problems.length === before)
+    problems.push({ file, message: "the file holds no policy", hint: "give each policy as a YAML document with the fields name, contact, check, fallback" });
   return policies;
 }
 
@@ -105,8 +113,8 @@ function toPolicy(raw: unknown, file: string, report: Report): ProposedPolicy | 
   }
   for (const key of REQUIRED) if (fields[key] === undefined) report(key, `missing required field "${key}"`, "see docs/policies.md for the schema");
   if (fields.apiVersion !== undefined && fields.apiVersion !== "pullcheck/v1alpha1")
-    report("apiVersion", `unsupported apiVersion ${JSON.stringify(fields.apiVersion)}`, "use pullcheck/v1alpha1");
-  if (fields.kind !== undefined && fields.kind !== "Policy") report("kind", `kind must be Policy, not ${JSON.stringify(fields.kind)}`);
+    report("apiVersion", `unsupported apiVersion ${echoValue(fields.apiVersion)}`, "use pullcheck/v1alpha1");
+  if (fields.kind !== undefined && fields.kind !== "Policy") report("kind", `kind must be Policy, not ${echoValue(fields.kind)}`);
   const name = text(fields.name, "name", report);
   if (name !== undefined && !/^[A-Z][A-Za-z0-9]*$/.test(name))
     report("name", `policy name "${name}" must be an UpperCamelCase word like the upstream values`, "for example IfNewerNotPresent");
@@ -118,8 +126,10 @@ function toPolicy(raw: unknown, file: string, report: Report): ProposedPolicy | 
   const fallback = toFallback(fields.fallback, report);
   const attempts = fields.attempts === undefined ? 1 : fields.attempts;
   if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 1 || attempts > 10)
-    report("attempts", `attempts must be a whole number from 1 to 10, not ${JSON.stringify(attempts)}`);
+    report("attempts", `attempts must be a whole number from 1 to 10, not ${echoValue(attempts)}`);
   const resolveTimeoutMs = duration(fields.resolveTimeout ?? "10s", "resolveTimeout", report);
+  if (resolveTimeoutMs === 0)
+    report("resolveTimeout", "resolveTimeout must be longer than 0s: with no time the digest check always fails", "for example 10s (the default)");
   const maxAgeMs = fields.maxAge === undefined ? undefined : duration(fields.maxAge, "maxAge", report);
   const verified = fields.requireVerifiedCredentials ?? true;
   if (typeof verified !== "boolean") report("requireVerifiedCredentials", "must be true or false");
@@ -150,7 +160,7 @@ function toContact(value: unknown, report: Report): Contact | undefined {
       return ms === undefined ? undefined : { kind: "ifOlderThan", ms };
     }
   }
-  if (value !== undefined) report("contact", `contact must be always, ifAbsent, never or {ifOlderThan: DURATION}, not ${JSON.stringify(value)}`);
+  if (value !== undefined) report("contact", `contact must be always, ifAbsent, never or {ifOlderThan: DURATION}, not ${echoValue(value)}`);
   return undefined;
 }
 
@@ -167,7 +177,7 @@ function toFallback(value: unknown, report: Report): Record<FailureClass, Fallba
       report(`fallback.${key}`, `unknown failure class "${key}"`, `classes: ${FAILURE_CLASSES.join(", ")}`);
       ok = false;
     } else if (action !== "UseCached" && action !== "Fail") {
-      report(`fallback.${key}`, `must be UseCached or Fail, not ${JSON.stringify(action)}`);
+      report(`fallback.${key}`, `must be UseCached or Fail, not ${echoValue(action)}`);
       ok = false;
     } else table[key] = action;
   }
@@ -183,12 +193,12 @@ function text(value: unknown, path: string, report: Report): string | undefined 
 
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], report: Report): T | undefined {
   if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  if (value !== undefined) report(path, `${path} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
+  if (value !== undefined) report(path, `${path} must be one of ${allowed.join(", ")}, not ${echoValue(value)}`);
   return undefined;
 }
 
 function duration(value: unknown, path: string, report: Report): number | undefined {
   const ms = typeof value === "string" ? parseDuration(value) : undefined;
-  if (ms === undefined) report(path, `${path} must be a Go duration such as 10s or 1h, not ${JSON.stringify(value)}`);
+  if (ms === undefined) report(path, `${path} must be a Go duration such as 10s or 1h, not ${echoValue(value)}`);
   return ms;
 }

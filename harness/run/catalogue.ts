@@ -7,7 +7,7 @@
 import { InputError } from "../support/errors.js";
 import { globMatch } from "../support/glob.js";
 import { BACKENDS, backendNamed } from "./backends/index.js";
-import { builtinPolicies, loadPolicyFiles } from "../policy/load-policies.js";
+import { policiesWith } from "../policy/load-policies.js";
 import type { PolicyDefinition } from "../policy/policy-definition.js";
 import { FIXTURE_VARIANTS } from "../fixture-images/catalog.js";
 import { loadScenarioFiles } from "../scenario/load.js";
@@ -22,7 +22,7 @@ export interface Catalogue {
 }
 
 export function loadCatalogue(config: RunConfig): Catalogue {
-  const policies = [...builtinPolicies(), ...loadPolicyFiles(config.policyFiles)];
+  const policies = policiesWith(config.policyFiles);
   const known = policies.map((p) => p.name);
   const unknown = config.policies.filter((name) => !known.includes(name));
   if (unknown.length > 0) {

@@ -3,12 +3,18 @@
  * Strict: a mapping with a field this format does not know is a problem, with a did-you-mean.
  */
 import type { Document, LineCounter } from "yaml";
-import type { InputProblem } from "../support/errors.js";
+import { MAX_PROBLEMS_PER_FILE, echoValue, type InputProblem } from "../support/errors.js";
 import { parseDuration } from "../support/duration.js";
 
 export type Path = Array<string | number>;
 
+export const USER_NAME_PATTERN = "^[a-z0-9][a-z0-9._-]*$";
+const USER_NAME = new RegExp(USER_NAME_PATTERN);
+
 export class Checker {
+  private listed = 0;
+  private unlisted = 0;
+
   constructor(
     private readonly file: string,
     private readonly doc: Document,
@@ -17,7 +23,18 @@ export class Checker {
   ) {}
 
   problem(path: Path, message: string, hint?: string): void {
+    if (this.listed >= MAX_PROBLEMS_PER_FILE) {
+      this.unlisted++;
+      return;
+    }
+    this.listed++;
     this.problems.push({ file: this.where(path), path: formatPath(path), message, ...(hint ? { hint } : {}) });
+  }
+
+  /** Called once the file is checked: says how many problems were not listed. */
+  finish(): void {
+    if (this.unlisted > 0)
+      this.problems.push({ file: this.file, message: `and ${this.unlisted} more problems in this file`, hint: "fix the ones above and validate again" });
   }
 
   line(path: Path): number | undefined {
@@ -36,6 +53,13 @@ export class Checker {
       if (!fields.includes(key)) this.problem([...path, key], `unknown field "${key}" in ${what}`, didYouMean(key, fields) ?? `fields: ${fields.join(", ")}`);
     }
     return record;
+  }
+
+  /** A registry user's name: it goes into htpasswd and into "user:password" credentials. */
+  userName(user: string, path: Path): boolean {
+    if (USER_NAME.test(user)) return true;
+    this.problem(path, `user name ${echoValue(user)} must be lowercase letters, digits, . _ -`, "for example alice (no spaces or colons)");
+    return false;
   }
 
   string(value: unknown, path: Path, what: string): string | undefined {
@@ -100,7 +124,7 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${echoValue(value)}`;
 }
 
 export function didYouMean(word: string, known: readonly string[]): string | undefined {

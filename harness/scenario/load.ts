@@ -2,10 +2,10 @@
  * Loads pullcheck/v1alpha1 scenario files (files or folders, recursively, sorted) and validates
  * them strictly, collecting every problem of every file before anything runs.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { InputProblem } from "../support/errors.js";
+import { findYamlFiles, readInputFile, yamlSyntaxProblems, yamlValue } from "../support/input-files.js";
 import { Checker, describe } from "./checker.js";
 import { parseRegistryImages } from "./parse-images.js";
 import { parseStep, type Step, type StepState } from "./steps/index.js";
@@ -30,7 +30,7 @@ const NODE_CONFIG = [
 export function loadScenarioFiles(paths: string[], context: ValidationContext): { scenarios: Scenario[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
-  for (const file of expand(paths, problems)) {
+  for (const file of findYamlFiles(paths, "scenario", problems)) {
     const scenario = loadScenarioFile(file, context, problems);
     if (scenario) scenarios.push(scenario);
   }
@@ -49,42 +49,25 @@ export function loadScenarioFiles(paths: string[], context: ValidationContext): 
   return { scenarios, problems };
 }
 
-function expand(paths: string[], problems: InputProblem[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name)) files.push(full);
-    }
-  };
-  for (const path of paths) {
-    const absolute = resolve(path);
-    try {
-      if (statSync(absolute).isDirectory()) walk(absolute);
-      else files.push(absolute);
-    } catch {
-      problems.push({ file: path, message: "no such file or folder", hint: "pass scenario YAML files or folders of them" });
-    }
-  }
-  return files;
-}
-
 export function loadScenarioFile(file: string, context: ValidationContext, problems: InputProblem[]): Scenario | undefined {
   const before = problems.length;
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, uniqueKeys: true });
-  for (const error of doc.errors) {
-    const at = lines.linePos(error.pos[0]);
-    problems.push({
-      file: `${file}:${at.line}:${at.col}`,
-      message: `YAML syntax error: ${error.message.split("\n")[0]}`,
-      hint: "fix the YAML syntax (indentation, quotes, brackets)",
-    });
-  }
-  if (doc.errors.length > 0) return undefined;
+  const yamlText = readInputFile(file, "scenario", problems);
+  if (yamlText === undefined) return undefined;
+  const doc = parseDocument(yamlText, { lineCounter: lines, uniqueKeys: false });
+  const syntaxProblems = yamlSyntaxProblems(doc, lines, file);
+  problems.push(...syntaxProblems);
+  if (syntaxProblems.length > 0) return undefined;
+  const value = yamlValue(doc, file, problems);
+  if (value === undefined) return undefined;
   const check = new Checker(file, doc, lines, problems);
-  const top = check.mapping(doc.toJS(), [], TOP, "a scenario file");
+  const scenario = checkScenario(value, file, context, check);
+  check.finish();
+  return problems.length > before ? undefined : scenario;
+}
+
+function checkScenario(value: unknown, file: string, context: ValidationContext, check: Checker): Scenario | undefined {
+  const top = check.mapping(value, [], TOP, "a scenario file");
   if (!top) return undefined;
   if (top.apiVersion !== "pullcheck/v1alpha1")
     check.problem(
@@ -118,8 +101,7 @@ export function loadScenarioFile(file: string, context: ValidationContext, probl
       "users",
     );
     for (const [user, password] of Object.entries(given ?? {})) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(user))
-        check.problem(["spec", "registry", "users", user], `user name "${user}" must be lowercase letters, digits, . _ -`);
+      check.userName(user, ["spec", "registry", "users", user]);
       const text = check.string(typeof password === "number" ? String(password) : password, ["spec", "registry", "users", user], `password of ${user}`);
       if (text) users[user] = text;
     }
@@ -159,7 +141,6 @@ export function loadScenarioFile(file: string, context: ValidationContext, probl
     const step = parseStep(raw, ["spec", "steps", i], check, state);
     if (step) steps.push(step);
   });
-  if (problems.length > before) return undefined;
   const name = text("name");
   const id = name ?? relative(context.scenariosRoot ?? process.cwd(), file).replace(/\.ya?ml$/, "");
   const title = text("title");

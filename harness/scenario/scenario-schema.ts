@@ -8,6 +8,7 @@
 import { dictionary, listOf, mapping, text, type JsonSchema } from "../support/json-schema.js";
 import { CREDENTIAL_POLICIES } from "./load.js";
 import { REGISTRY_IMAGES_SCHEMA } from "./parse-images.js";
+import { USER_NAME_PATTERN } from "./checker.js";
 import { STEP_KINDS } from "./steps/index.js";
 
 export function scenarioSchema(): JsonSchema {
@@ -42,7 +43,7 @@ export function scenarioSchema(): JsonSchema {
           {
             policies: listOf(text(), "run only under these policies"),
             registry: mapping({
-              users: { ...dictionary({ oneOf: [text(), { type: "number" }] }), propertyNames: { pattern: "^[a-z0-9][a-z0-9._-]*$" } },
+              users: { ...dictionary({ oneOf: [text(), { type: "number" }] }), propertyNames: { pattern: USER_NAME_PATTERN } },
               images: REGISTRY_IMAGES_SCHEMA,
             }),
             node: mapping({ preloaded: listOf(text("repo:tag of spec.registry.images")), config: nodeConfig }),

@@ -41,9 +41,26 @@ export function formatProblem(problem: InputProblem): string {
   return problem.hint ? `${head}\n    hint: ${problem.hint}` : head;
 }
 
+/** Past this many problems in one file the rest are counted, not listed (a file of 100,000 unknown fields). */
+export const MAX_PROBLEMS_PER_FILE = 50;
+
+/** Values echoed in a problem are cut to this many characters (a 5 MB value is not printed whole). */
+const MAX_ECHOED_CHARS = 80;
+
+/** A value as JSON, cut and its length said when it is long. */
+export function echoValue(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= MAX_ECHOED_CHARS ? json : `${json.slice(0, MAX_ECHOED_CHARS)}… (${json.length} characters)`;
+}
+
+/** At most this many problems are printed; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 100;
+
 export function formatProblems(problems: InputProblem[]): string {
   if (problems.length === 1) return formatProblem(problems[0]!);
-  return `${problems.length} problems:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`;
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `  - ${formatProblem(p)}`);
+  if (problems.length > MAX_PROBLEMS_SHOWN) shown.push(`  … and ${problems.length - MAX_PROBLEMS_SHOWN} more`);
+  return `${problems.length} problems:\n${shown.join("\n")}`;
 }
 
 export function errorMessage(error: unknown): string {

@@ -53,9 +53,33 @@ describe("pullcheck CLI", () => {
     const unknown = pullcheck("fleet", "--nodes", "3", "--policy", "Sometimes");
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain("unknown policy Sometimes");
-    const parallel = pullcheck("run", EXAMPLE, "--parallel", "zero");
-    expect(parallel.code).toBe(2);
-    expect(parallel.out).toContain("--parallel");
+    for (const value of ["zero", "1e1", "4.0"]) {
+      const parallel = pullcheck("list", EXAMPLE, "--parallel", value);
+      expect(parallel.code, value).toBe(2);
+      expect(parallel.out).toContain(`--parallel: "${value}" is not a number of tests between 1 and 32, written in digits`);
+    }
+  });
+
+  it("should exit 2 at once, before any test, for an --output it cannot write", () => {
+    for (const [dir, why] of [
+      ["/proc/pullcheck-output", "ENOENT"],
+      [join(EXAMPLE, "inside-a-file"), "ENOTDIR"],
+    ] as const) {
+      const { code, out } = pullcheck("run", EXAMPLE, "--policy", "Always", "--output", dir!);
+      expect(code, out).toBe(2);
+      expect(out).toMatch(new RegExp(`--output: cannot (write|empty) ${dir}/results: ${why}`));
+      expect(out).not.toContain("PASSED");
+    }
+  });
+
+  it("should exit 2 for a folder with no scenario in it and for a FIFO, without waiting", () => {
+    const fifo = join(output, "waiting.yaml");
+    spawnSync("mkfifo", [fifo]);
+    const empty = mkdtempSync(join(output, "empty-"));
+    const { code, out } = pullcheck("validate", fifo, empty);
+    expect(code).toBe(2);
+    expect(out).toContain(`${fifo}: not a regular file (a FIFO)`);
+    expect(out).toContain(`${empty}: the folder holds no *.yaml or *.yml file`);
   });
 
   it("should run the format page's example verbatim: 0 when the outcomes hold, 1 when one differs", () => {

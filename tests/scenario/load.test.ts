@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadScenarioFiles } from "../../harness/scenario/load.js";
 import type { ValidationContext } from "../../harness/scenario/scenario.js";
 
@@ -64,5 +65,30 @@ describe("loadScenarioFiles", () => {
     expect(problem!.file).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(:\\d+:\\d+)?$`));
     expect(problem!.message).toContain(want.message);
     expect(problem!.hint ?? "").not.toBe("");
+  });
+});
+
+describe("loading a scenario file made to exhaust the loader", () => {
+  const work = mkdtempSync(join(tmpdir(), "pullcheck-load-test-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const head = 'apiVersion: pullcheck/v1alpha1\nkind: Scenario\nspec:\n  registry: {images: {"app:v1": v1}}\n  steps:\n';
+
+  it("should list the first fifty problems of a file and count the rest", () => {
+    const file = join(work, "unknown-fields.yaml");
+    const fields = Array.from({ length: 20_000 }, (_, i) => `f${i}: 1`).join(", ");
+    writeFileSync(file, `${head}    - run: {pod: a, image: app:v1, ${fields}}\n`);
+    const { problems } = loadScenarioFiles([file], context);
+    expect(problems).toHaveLength(51);
+    expect(problems[0]).toMatchObject({ path: "spec.steps[0].run.f0", message: 'unknown field "f0" in run' });
+    expect(problems.at(-1)).toMatchObject({ file, message: "and 19950 more problems in this file" });
+  });
+
+  it("should echo a few characters of a long bad value and say how long it was", () => {
+    const file = join(work, "long-value.yaml");
+    writeFileSync(file, `${head}    - wait: ${"9".repeat(100_000)}s\n`);
+    const [problem] = loadScenarioFiles([file], context).problems;
+    expect(problem?.path).toBe("spec.steps[0].wait");
+    expect(problem?.message).toContain("… (100003 characters)");
+    expect(problem!.message.length).toBeLessThan(200);
   });
 });

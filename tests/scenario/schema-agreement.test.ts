@@ -35,7 +35,15 @@ const LOADER_ONLY: Record<string, string> = {
   "invalid-unknown-policy-in-run.yaml": "the known policies are the run's (--policies adds more)",
   "invalid-unknown-variant-in-image-ref.yaml": "the variant is inside the image string (app@v9)",
   "invalid-stall-zero.yaml": "a zero duration is a valid duration; only the stall fault refuses it",
-  "invalid-yaml-syntax-error.yaml": "the file is not YAML, so no schema applies",
+  "invalid-expect-deleted-pod.yaml": "which pods exist depends on the earlier steps",
+  "invalid-events-and-no-events.yaml": "the same reason in two lists, a relation between two fields",
+};
+
+/** Malformed fixtures that are not YAML data a schema could judge. */
+const NOT_YAML_DATA: Record<string, string> = {
+  "invalid-yaml-syntax-error.yaml": "the file is not YAML",
+  "invalid-yaml-alias-bomb.yaml": "its aliases expand to millions of nodes; the YAML reader refuses it",
+  "invalid-yaml-duplicate-key.yaml": "a mapping with a key twice is not YAML data",
 };
 
 function yamlFiles(dir: string): string[] {
@@ -63,8 +71,8 @@ describe("schemas/scenario.schema.json and the scenario loader", () => {
   it.each(invalid.map((f) => [f.slice(FIXTURES.length + 1), f]))("should both refuse %s, or the loader alone for a reason", (_name, file) => {
     const name = file.slice(file.lastIndexOf("/") + 1);
     expect(loadScenarioFiles([file], context).problems.length).toBeGreaterThan(0);
+    if (NOT_YAML_DATA[name]) return;
     if (LOADER_ONLY[name]) {
-      if (name.includes("syntax-error")) return;
       expect(schemaErrors(file), `${name} is now refused by the schema too: remove it from LOADER_ONLY`).toEqual([]);
     } else {
       expect(schemaErrors(file).length, `the schema accepts ${name}, which the loader refuses`).toBeGreaterThan(0);

@@ -16,8 +16,8 @@ export const cut: FaultKind<CutFault> = {
   schema: { value: { oneOf: [size("bytes from the registry before the connection closes"), { type: "integer", minimum: 1 }] } },
   parse({ value, path, check }) {
     const bytes = typeof value === "string" ? parseSize(value) : typeof value === "number" ? value : undefined;
-    if (!bytes) {
-      check.problem(path, `cut must be a size such as 1MiB, not ${describe(value)}`, "units: B, KiB, MiB, GiB");
+    if (bytes === undefined || !Number.isInteger(bytes) || bytes < 1) {
+      check.problem(path, `cut must be a size such as 1MiB, of at least 1 byte, not ${describe(value)}`, "a whole number of bytes, or units: B, KiB, MiB, GiB");
       return undefined;
     }
     return { kind: "cut", bytes };

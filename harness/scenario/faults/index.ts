@@ -3,6 +3,7 @@
  * (see fault-kind.ts) and one line here.
  */
 import { describe, didYouMean, type Checker, type Path } from "../checker.js";
+import { echoValue } from "../../support/errors.js";
 import type { FaultEffect, FaultKind } from "./fault-kind.js";
 import type { JsonSchema } from "../../support/json-schema.js";
 import { bandwidth } from "./bandwidth.js";
@@ -52,7 +53,7 @@ export function parseFault(value: unknown, path: Path, check: Checker): FaultSpe
   const kind = FAULT_KINDS.find((k) => k.form === "mapping" && k.kind in fields);
   if (!kind) {
     const first = Object.keys(fields)[0] ?? "";
-    check.problem(path, `unknown fault ${JSON.stringify(Object.keys(fields))}`, didYouMean(first, KEYS) ?? HINT);
+    check.problem(path, `unknown fault ${echoValue(Object.keys(fields))}`, didYouMean(first, KEYS) ?? HINT);
     return undefined;
   }
   if (!check.mapping(fields, path, [kind.kind, ...(kind.extraFields ?? [])], `fault ${kind.kind}`)) return undefined;

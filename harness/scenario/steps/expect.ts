@@ -42,6 +42,12 @@ export const expect: StepKind<ExpectStep> = {
     const record = body as Record<string, unknown>;
     const pod = check.string(record.pod, [...at, "pod"], "pod");
     if (pod && !state.createdPods.has(pod)) check.problem([...at, "pod"], `no earlier run step creates pod ${pod}`, knownPods(state));
+    else if (pod && !state.livePods.has(pod))
+      check.problem(
+        [...at, "pod"],
+        `pod ${pod} was deleted by an earlier step, so there is nothing to expect of it`,
+        "expect before the delete step, or run the pod again first",
+      );
     const outcomeKeys = Object.keys(record).filter((k) => OUTCOME_KEYS.includes(k));
     const otherKeys = Object.keys(record).filter((k) => k !== "pod" && !outcomeKeys.includes(k));
     if (outcomeKeys.length > 0 && otherKeys.length > 0) {

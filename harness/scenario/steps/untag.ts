@@ -1,4 +1,5 @@
 import { text } from "../../support/json-schema.js";
+import { echoValue } from "../../support/errors.js";
 import type { StepKind } from "./step-kind.js";
 
 export interface UntagStep {
@@ -14,7 +15,7 @@ export const untag: StepKind<UntagStep> = {
   parse({ body, path, check }) {
     const text = check.string(body, path, "untag");
     const match = text ? /^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9._-]*)$/.exec(text) : null;
-    if (text && !match) check.problem(path, `untag needs "repo:tag", not ${JSON.stringify(text)}`, "for example untag: app:latest");
+    if (text && !match) check.problem(path, `untag needs "repo:tag", not ${echoValue(text)}`, "for example untag: app:latest");
     return match ? { kind: "untag", repo: match[1]!, tag: match[2]! } : undefined;
   },
   describe: (step) => `untag ${step.repo}:${step.tag}`,
