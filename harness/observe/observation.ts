@@ -31,6 +31,10 @@ export type Observation =
       bytes: number;
       /** Basic-auth user the request carried, when any. */
       user: string | undefined;
+      /** Fingerprint of the user and password it carried (support/credential-fingerprint.ts). */
+      credential?: string;
+      /** The digest the registry answered with (Docker-Content-Digest), for manifests. */
+      digest?: string;
       /** Set when the gate answered instead of the registry (an injected HTTP fault). */
       injected: boolean;
       /** Set when the client's connection closed before the whole answer was sent. */

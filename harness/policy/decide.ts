@@ -11,6 +11,14 @@ export interface CacheState {
   present: boolean;
   /** KEP-2535: the pod may use the stored image without a pull (its credentials verify, or the node's policy exempts it). */
   podMayUse: boolean;
+  /**
+   * The KEP-2535 pulled record of the stored image vouches for this pod's own credentials (or
+   * says any pod may use it), whatever the node's verification policy: a NeverVerify node lets
+   * every pod use every image, but a candidate that requires verified credentials still falls
+   * back only for a pod that could have pulled that image itself. For an image the kubelet never
+   * pulled (preloaded), which has no record, this is podMayUse.
+   */
+  credentialsVerified: boolean;
   /** How long ago the stored copy was last confirmed by the registry on this node; undefined if never. */
   verifiedAgoMs: number | undefined;
 }
@@ -56,7 +64,7 @@ export function decideAfterPullFailure(policy: ProposedPolicy, cache: CacheState
 
 export function fallbackAllowed(policy: ProposedPolicy, cache: CacheState, failureClass: FailureClass): boolean {
   if (policy.fallback[failureClass] !== "UseCached" || !cache.present) return false;
-  if (policy.requireVerifiedCredentials && !cache.podMayUse) return false;
+  if (policy.requireVerifiedCredentials && !cache.credentialsVerified) return false;
   if (policy.maxAgeMs !== undefined && (cache.verifiedAgoMs === undefined || cache.verifiedAgoMs > policy.maxAgeMs)) return false;
   return true;
 }

@@ -65,7 +65,8 @@ export const POLICY_FIELDS: readonly PolicyField[] = [
   {
     name: "requireVerifiedCredentials",
     values: "bool (default true)",
-    meaning: "fall back only to an image the pod may use without a pull under KEP-2535",
+    meaning:
+      "fall back only to a cached copy this pod's own credentials were verified for (a KEP-2535 pulled record with its credentials, or one pulled without credentials), whatever the node's imagePullCredentialsVerificationPolicy; a preloaded image, which has no record, as that policy says",
     schema: { type: "boolean" },
   },
   {

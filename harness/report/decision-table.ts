@@ -13,10 +13,23 @@ export interface CacheCase {
 }
 
 export const CACHE_CASES: CacheCase[] = [
-  { label: "absent", state: { present: false, podMayUse: false, verifiedAgoMs: undefined } },
-  { label: "cached, pod may use it, confirmed 10m ago", state: { present: true, podMayUse: true, verifiedAgoMs: 10 * 60_000 } },
-  { label: "cached, pod may use it, confirmed 2h ago", state: { present: true, podMayUse: true, verifiedAgoMs: 2 * 3_600_000 } },
-  { label: "cached, pod's credentials not verified (KEP-2535)", state: { present: true, podMayUse: false, verifiedAgoMs: 10 * 60_000 } },
+  { label: "absent", state: { present: false, podMayUse: false, credentialsVerified: false, verifiedAgoMs: undefined } },
+  {
+    label: "cached, pod's credentials verified, confirmed 10m ago",
+    state: { present: true, podMayUse: true, credentialsVerified: true, verifiedAgoMs: 10 * 60_000 },
+  },
+  {
+    label: "cached, pod's credentials verified, confirmed 2h ago",
+    state: { present: true, podMayUse: true, credentialsVerified: true, verifiedAgoMs: 2 * 3_600_000 },
+  },
+  {
+    label: "cached, pod's credentials not verified, node policy NeverVerify",
+    state: { present: true, podMayUse: true, credentialsVerified: false, verifiedAgoMs: 10 * 60_000 },
+  },
+  {
+    label: "cached, pod's credentials not verified (KEP-2535 refuses)",
+    state: { present: true, podMayUse: false, credentialsVerified: false, verifiedAgoMs: 10 * 60_000 },
+  },
 ];
 
 export type RegistryAnswer = "unchanged" | "changed" | FailureClass;

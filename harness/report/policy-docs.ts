@@ -43,6 +43,9 @@ export function renderPolicyDocs(policies: PolicyDefinition[], results: Scenario
     invariantTable(policies.filter((p): p is ProposedPolicy => p.kind === "proposed")),
     "",
     ...INVARIANTS.map((i) => `- **${i.id}** ${i.title}.`),
+    "",
+    "These are promises of the definitions. The next section, from the last catalogue run, checks each one: a",
+    "cell that reads **promised by its definition** is a promise a run broke.",
   ];
   if (results.length > 0) parts.push("", "## What the catalogue observed", "", observedTable(policies, results));
   parts.push(
@@ -95,12 +98,16 @@ function observedTable(policies: PolicyDefinition[], results: ScenarioRunResult[
     const passed = mine.filter(
       (r) => !r.brokenBy && r.expects.every((e) => e.verdict === "passed") && r.invariants.every((i) => i.verdict !== "violated"),
     ).length;
-    const cells = INVARIANTS.map(({ id }) => {
+    const cells = INVARIANTS.map((invariant) => {
+      const { id } = invariant;
       const violated = count(id, "violated");
       const expected = count(id, "expectedViolation");
       const held = count(id, "held");
       if (violated + expected + held === 0) return "—";
-      return `${held} held${expected ? `, ${expected} broken by definition` : ""}${violated ? `, **${violated} violated**` : ""}`;
+      // A promise of the definition (the table above) that the run broke is the finding to read first.
+      const promised = policy.kind === "proposed" && invariant.byDefinition?.(policy).kept === true;
+      const breach = promised && violated + expected > 0 ? " (**promised by its definition**)" : "";
+      return `${held} held${expected ? `, ${expected} broken by definition` : ""}${violated ? `, **${violated} violated**` : ""}${breach}`;
     });
     return `| ${policy.name} | ${passed}/${mine.length} | ${cells.join(" | ")} |`;
   });

@@ -69,7 +69,6 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
     timeline,
     pods: record.pods,
     policies: world.policies,
-    passwordsEverValid: registry.passwordsEverValid,
     registryPrivate: registry.registryPrivate,
     contentVerified: (pod, imageID) => node.contentVerified(pod, imageID),
     knownDigests: world.knownDigests,

@@ -14,6 +14,8 @@ export function gateEntryToObservation(entry: unknown, now: number): Extract<Obs
     status: e.status,
     bytes: e.bytes,
     user: e.user,
+    ...(e.credential ? { credential: e.credential } : {}),
+    ...(e.digest ? { digest: e.digest } : {}),
     injected: e.injected,
     ...(e.aborted ? { aborted: true as const } : {}),
   };

@@ -1,13 +1,12 @@
 /**
  * The registry as steps change it, with what the security invariants need to know afterwards:
- * every password each user ever had, and whether the registry ever required authentication.
+ * whether the registry ever required authentication, and each user's password now.
  */
 import type { StepContext } from "../scenario/steps/index.js";
 import type { RegistryImage } from "../scenario/types.js";
 import type { RunWorld } from "./run-world.js";
 
 export class RegistryLedger implements Readonly<StepContext["registry"]> {
-  readonly passwordsEverValid = new Map<string, Set<string>>();
   registryPrivate = false;
   private readonly passwords = new Map<string, string>();
 
@@ -39,8 +38,6 @@ export class RegistryLedger implements Readonly<StepContext["registry"]> {
     await this.world.environment.admin.grant(user, password);
     this.passwords.set(user, password);
     this.registryPrivate = true;
-    if (!this.passwordsEverValid.has(user)) this.passwordsEverValid.set(user, new Set());
-    this.passwordsEverValid.get(user)!.add(password);
   }
 
   revoke(user: string): Promise<void> {

@@ -45,6 +45,7 @@ export function createStepContext({ policy, world, node, clock, timeline, regist
         const secret = pod.pullSecret ? { user: pod.pullSecret.username, password: pod.pullSecret.password } : undefined;
         record.pods.push({
           name: pod.name,
+          image: pod.image,
           policy: world.effectivePolicy(pod.image, pod.imagePullPolicy),
           ...(secret ? { secret } : {}),
           runIndex: timeline.length,

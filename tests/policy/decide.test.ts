@@ -10,10 +10,12 @@ function policy(name: string): ProposedPolicy {
   return found;
 }
 
-const cachedVerified: CacheState = { present: true, podMayUse: true, verifiedAgoMs: 10 * 60_000 };
-const cachedOtherTenant: CacheState = { present: true, podMayUse: false, verifiedAgoMs: 10 * 60_000 };
-const absent: CacheState = { present: false, podMayUse: false, verifiedAgoMs: undefined };
-const stale: CacheState = { present: true, podMayUse: true, verifiedAgoMs: 2 * 3_600_000 };
+const cachedVerified: CacheState = { present: true, podMayUse: true, credentialsVerified: true, verifiedAgoMs: 10 * 60_000 };
+const cachedOtherTenant: CacheState = { present: true, podMayUse: false, credentialsVerified: false, verifiedAgoMs: 10 * 60_000 };
+/** Another tenant's copy on a NeverVerify node: the kubelet lets the pod use it, its credentials were never verified for it. */
+const cachedOtherTenantNeverVerify: CacheState = { present: true, podMayUse: true, credentialsVerified: false, verifiedAgoMs: 10 * 60_000 };
+const absent: CacheState = { present: false, podMayUse: false, credentialsVerified: false, verifiedAgoMs: undefined };
+const stale: CacheState = { present: true, podMayUse: true, credentialsVerified: true, verifiedAgoMs: 2 * 3_600_000 };
 
 describe("decideContact", () => {
   it("should ask the registry on every start for contact: always", () => {
@@ -57,6 +59,12 @@ describe("decideAfterResolve", () => {
   it("should not fall back to an image the pod's own credentials were not verified for", () => {
     expect(decideAfterResolve(policy("SafeFallback"), cachedOtherTenant, { ok: false, failureClass: "unreachable" })).toBe("fail");
     expect(decideAfterResolve(policy("IfNewerNotPresent"), cachedOtherTenant, { ok: false, failureClass: "unreachable" })).toBe("fail");
+  });
+
+  it("should not fall back to another tenant's copy on a NeverVerify node when the policy requires verified credentials", () => {
+    for (const name of ["SafeFallback", "IfNewerNotPresent", "IfNotPresentOrStale"])
+      expect(decideAfterResolve(policy(name), cachedOtherTenantNeverVerify, { ok: false, failureClass: "unreachable" }), name).toBe("fail");
+    expect(decideAfterResolve(policy("PullWithFallback"), cachedOtherTenantNeverVerify, { ok: false, failureClass: "unreachable" })).toBe("fallback");
   });
 
   it("should pull after a failed probe, as the KEP-5497 prototype does", () => {

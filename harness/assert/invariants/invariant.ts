@@ -10,6 +10,8 @@ export interface PodFacts {
   name: string;
   /** The pull policy the pod ran with after defaulting. */
   policy: string;
+  /** The container's image as the pod asked for it. */
+  image: string;
   /** The image pull secret's credentials, when the pod had one. */
   secret?: { user: string; password: string };
   /** Timeline index of the pod's run step. */
@@ -20,8 +22,6 @@ export interface InvariantContext {
   timeline: Timeline;
   pods: PodFacts[];
   policies: Map<string, PolicyDefinition>;
-  /** Every password each user ever had in the registry during the run. */
-  passwordsEverValid: Map<string, Set<string>>;
   /** Whether the registry required authentication when the run began or later. */
   registryPrivate: boolean;
   /** Re-checks the digests of what a running container was started from (backend-specific). */

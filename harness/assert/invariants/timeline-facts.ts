@@ -21,17 +21,38 @@ export interface Fallback {
   message: string;
   /** Timeline index of the ImagePullFallback event. */
   index: number;
+  /** The digest the event says it starts ("… starting cached image "x" (sha256:…)"). */
+  digest: string | undefined;
 }
 
 /** Parses the failure class out of an ImagePullFallback event message. */
 const FALLBACK_CLASS = /registry check failed \((\w+)\)/i;
+const FALLBACK_DIGEST = /starting cached image .* \((sha256:[0-9a-f]{64})\)$/;
 
 export function fallbacks(timeline: Timeline): Fallback[] {
   const found: Fallback[] = [];
   timeline.all().forEach((o, index) => {
     if (o.kind === "event" && o.reason === "ImagePullFallback") {
-      found.push({ pod: o.pod, failureClass: FALLBACK_CLASS.exec(o.message)?.[1] as FailureClass | undefined, message: o.message, index });
+      found.push({
+        pod: o.pod,
+        failureClass: FALLBACK_CLASS.exec(o.message)?.[1] as FailureClass | undefined,
+        message: o.message,
+        index,
+        digest: FALLBACK_DIGEST.exec(o.message)?.[1],
+      });
     }
   });
   return found;
+}
+
+/**
+ * The repository of an image reference ("registry.host:5000/team/app:v1@sha256:…" → "team/app")
+ * or of a registry API path ("/v2/team/app/manifests/v1" → "team/app").
+ */
+export function repositoryOf(imageOrPath: string): string {
+  const api = /^\/v2\/(.+)\/(?:manifests|blobs)\/[^/]+$/.exec(imageOrPath);
+  if (api) return api[1]!;
+  const name = imageOrPath.split("@")[0]!.replace(/:[^/:]+$/, "");
+  const [first, ...rest] = name.split("/");
+  return rest.length > 0 && (first!.includes(".") || first!.includes(":") || first === "localhost") ? rest.join("/") : name;
 }

@@ -3,6 +3,8 @@
  * Toxiproxy cannot — answer with an HTTP status on chosen paths, alter blob bytes in flight —
  * and records every request for assertions. Bodies are streamed, never buffered.
  */
+import { parseRequester } from "../../support/requester.js";
+import { basicCredentials } from "../../support/credential-fingerprint.js";
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { FaultTarget, HttpFaultStatus } from "../../scenario/faults/index.js";
 
@@ -22,6 +24,10 @@ export interface GateLogEntry {
   pod: string | undefined;
   /** The Basic-auth user the request carried. */
   user: string | undefined;
+  /** The fingerprint of the Basic-auth user and password (support/credential-fingerprint.ts). */
+  credential?: string;
+  /** The registry's Docker-Content-Digest for the answer (a manifest's digest). */
+  digest?: string;
   /** The gate answered (an injected HTTP fault), not the registry. */
   injected: boolean;
   /**
@@ -99,14 +105,12 @@ export class HttpGate implements GateControl {
       bytes: 0,
       durationMs: 0,
       userAgent: req.headers["user-agent"] ?? "",
-      node: /pullcheck-node\/([^\s]+)/.exec(req.headers["user-agent"] ?? "")?.[1],
-      pod: /\bpod\/([^\s]+)/
-        .exec(req.headers["user-agent"] ?? "")?.[1]
-        ?.split("/")
-        .pop(),
-      user: basicUser(req.headers.authorization),
+      ...parseRequester(req.headers["user-agent"] ?? ""),
+      user: undefined,
       injected: false,
     };
+    const credentials = basicCredentials(req.headers.authorization);
+    if (credentials) Object.assign(entry, credentials);
     // Logged before the response's last byte goes out, so that whoever follows the log learns of
     // a request no later than the client learns its answer.
     let logged = false;
@@ -136,6 +140,8 @@ export class HttpGate implements GateControl {
       { host: this.upstreamHost, port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (answer) => {
         entry.status = answer.statusCode ?? 502;
+        const digest = answer.headers["docker-content-digest"];
+        if (typeof digest === "string") entry.digest = digest;
         res.writeHead(entry.status, answer.headers);
         const tamper = this.rules.tamperBlobs && isBlob(path) && (entry.status === 200 || entry.status === 206);
         answer.on("data", (chunk: Buffer) => {
@@ -180,9 +186,4 @@ function tampered(chunk: Buffer): Buffer {
   const copy = Buffer.from(chunk);
   for (let i = 0; i < copy.length; i += 4096) copy[i] = copy[i]! ^ 0xff;
   return copy;
-}
-
-function basicUser(header: string | undefined): string | undefined {
-  if (!header?.startsWith("Basic ")) return undefined;
-  return Buffer.from(header.slice(6), "base64").toString().split(":")[0];
 }

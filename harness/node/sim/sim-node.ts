@@ -3,6 +3,7 @@
  * gate), the kubelet's image manager (upstream policies, and proposed ones through their policy
  * hooks), and one pod worker per pod. Everything it sees goes onto the run's timeline.
  */
+import { podRequester } from "../../support/requester.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../support/clock.js";
@@ -210,7 +211,7 @@ export class SimNode implements NodeUnderTest {
 
 /** The image service as one pod's sync sees it: its pulls report progress and can be cancelled. */
 function withProgress(images: ImageService, pod: SimPod, signal: AbortSignal, onProgress: () => void): ImageService {
-  const requester = `pod/${pod.namespace}/${pod.name}`;
+  const requester = podRequester(pod.namespace, pod.name);
   return {
     imageStatus: (image) => images.imageStatus(image),
     listImages: () => images.listImages(),

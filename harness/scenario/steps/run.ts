@@ -2,6 +2,8 @@ import { mapping, text } from "../../support/json-schema.js";
 import { createHash } from "node:crypto";
 import { didYouMean } from "../checker.js";
 import type { StepKind } from "./step-kind.js";
+import { KUBERNETES_NAME } from "../../support/requester.js";
+import { echoValue } from "../../support/errors.js";
 
 export interface RunStep {
   kind: "run";
@@ -20,7 +22,7 @@ export const run: StepKind<RunStep> = {
   },
   schema: mapping(
     {
-      pod: text(),
+      pod: { ...text("a Kubernetes pod name"), pattern: KUBERNETES_NAME.source, maxLength: 253 },
       image: text("repo:tag, repo, repo@variant, or an intentionally invalid name"),
       policy: text("a policy for this pod only, or default"),
       secret: { oneOf: [text("a registry user"), mapping({ user: text(), password: text() }, ["user", "password"])] },
@@ -32,6 +34,12 @@ export const run: StepKind<RunStep> = {
     if (!run) return undefined;
     const pod = check.string(run.pod, [...at, "pod"], "pod");
     const image = check.string(run.image, [...at, "image"], "image");
+    if (pod && (!KUBERNETES_NAME.test(pod) || pod.length > 253))
+      check.problem(
+        [...at, "pod"],
+        `pod name ${echoValue(pod)} is not a Kubernetes name: lowercase letters, digits, - and ., starting and ending with a letter or digit`,
+        "for example warm or pod-2",
+      );
     if (pod && state.livePods.has(pod)) check.problem([...at, "pod"], `pod ${pod} already exists at this step`, "delete it first or use another name");
     if (image) {
       const variantRef = /^[^@]+@([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(image)?.[1];

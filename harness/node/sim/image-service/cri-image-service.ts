@@ -4,6 +4,7 @@
  * Pull failures are CriPullErrors (cri-error.ts) with containerd-2.x-like texts and a failure
  * class decided from what happened on the wire.
  */
+import { nodeRequester } from "../../../support/requester.js";
 import type { AuthConfig, ImageRecord, ImageService, PullOptions, ResolveOptions } from "../cri.js";
 import type { Clock } from "../../../support/clock.js";
 import type { Platform } from "../registry-client/descriptor.js";
@@ -44,7 +45,7 @@ export class CriImageService implements ImageService {
     this.progressTimeoutMs = options.pullProgressTimeoutMs ?? IMAGE_PULL_PROGRESS_TIMEOUT_MS;
     this.client = new RegistryClient({
       hosts: options.hosts,
-      userAgent: `pullcheck-node/${options.nodeName}`,
+      userAgent: nodeRequester(options.nodeName),
       clock: options.clock,
       platform: options.platform,
     });

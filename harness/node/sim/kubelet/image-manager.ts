@@ -78,9 +78,19 @@ export class ImageManager {
     const inspected = await this.inspect(input, spec);
     if ("error" in inspected) return inspected;
     const stored = inspected.record;
+    const podMayUse = stored !== null && this.podMayUse(input, spec, stored);
     const cache: CacheState = {
       present: stored !== null,
-      podMayUse: stored !== null && this.podMayUse(input, spec, stored),
+      podMayUse,
+      // An image the kubelet never pulled (preloaded) has no record: the node's policy decides.
+      credentialsVerified:
+        stored !== null &&
+        (this.records.credentialsVerified(
+          spec,
+          stored.id,
+          input.credentials.map((c) => c.secret),
+        ) ??
+          podMayUse),
       verifiedAgoMs: stored ? hook.verifiedAgoMs(spec) : undefined,
     };
     const contact = hook.decideContact(cache);

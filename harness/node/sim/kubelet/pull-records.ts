@@ -87,22 +87,29 @@ export class PullRecords {
     if (!entry) return true;
     if (entry.nodePodsAccessible) return false;
     const cached = entry.kubernetesSecrets ?? [];
-    for (const secret of podSecrets) {
-      const match = cached.find(
-        (c) =>
-          (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) ||
-          (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name),
-      );
-      if (match) {
-        // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
-        if (cached.length < 100) {
-          record.credentialMapping[repositoryKey(image)] = { kubernetesSecrets: merge(cached, secret) };
-          write(file, record);
-        }
-        return false;
-      }
+    const secret = matchingSecret(cached, podSecrets);
+    if (!secret) return true;
+    // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
+    if (cached.length < 100) {
+      record.credentialMapping[repositoryKey(image)] = { kubernetesSecrets: merge(cached, secret) };
+      write(file, record);
     }
-    return true;
+    return false;
+  }
+
+  /**
+   * Whether the pulled record of this image vouches for this pod's own credentials (or says any
+   * pod may use it), whatever the node's verification policy; undefined when the kubelet has no
+   * record of pulling it (a preloaded image). What a candidate policy requires before it falls
+   * back (requireVerifiedCredentials). Not a kubelet function; it reads the same records.
+   */
+  credentialsVerified(image: string, imageRef: string, podSecrets: SecretCoordinates[]): boolean | undefined {
+    if (!imageRef) return undefined;
+    const record = read<PulledRecord>(join(this.pulled, fileName(imageRef)));
+    if (!record) return undefined;
+    const entry = record.credentialMapping[repositoryKey(image)];
+    if (!entry) return false;
+    return entry.nodePodsAccessible === true || matchingSecret(entry.kubernetesSecrets ?? [], podSecrets) !== undefined;
   }
 
   private requiresVerification(image: string, pulledByKubelet: boolean): boolean {
@@ -149,6 +156,17 @@ function repositoryKey(image: string): string {
   } catch {
     return image;
   }
+}
+
+/** The first of the pod's secrets that the record names, by credential hash or by coordinates. */
+function matchingSecret(cached: SecretCoordinates[], podSecrets: SecretCoordinates[]): SecretCoordinates | undefined {
+  return podSecrets.find((secret) =>
+    cached.some(
+      (c) =>
+        (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) ||
+        (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name),
+    ),
+  );
 }
 
 function merge(list: SecretCoordinates[], secret: SecretCoordinates): SecretCoordinates[] {
