@@ -34,8 +34,28 @@ export const blobs = new Map([
  * ignored); "cut blobs, ranges": the same cut, but Range requests get 206 from the offset;
  * "cut once, then 404": the first layer answer is cut, every later one is a 404.
  */
+/**
+ * Hostile answers: "huge manifest" says its manifest is 5,000,000 bytes; "endless manifest" gives
+ * no digest header and a manifest body without end; "endless layer" sends the layer as a chunked body
+ * without end; "redirect elsewhere" and "redirect to https" send
+ * the manifest GET to another loopback host or to https.
+ */
 export type Mode =
-  "ok" | "429" | "503 blobs" | "reset" | "cut blobs" | "cut blobs, ranges" | "cut once, then 404" | "hang" | "tamper" | "405 on HEAD, 403 on GET";
+  | "ok"
+  | "429"
+  | "503 blobs"
+  | "reset"
+  | "cut blobs"
+  | "cut blobs, ranges"
+  | "cut once, then 404"
+  | "hang"
+  | "tamper"
+  | "405 on HEAD, 403 on GET"
+  | "huge manifest"
+  | "endless manifest"
+  | "endless layer"
+  | "redirect elsewhere"
+  | "redirect to https";
 let mode: Mode = "ok";
 /** How the server misbehaves for the current test (reset to "ok" after each). */
 export function misbehave(next: Mode): void {
@@ -43,6 +63,21 @@ export function misbehave(next: Mode): void {
 }
 /** Requests the server saw in the current test: "METHOD path [range]". */
 export const log: string[] = [];
+/** Body bytes the server sent in the current test. */
+export const sent = { bytes: 0 };
+
+/** Writes bytes until the client goes away. */
+function endless(res: http.ServerResponse): void {
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  const pump = () => {
+    while (!res.destroyed) {
+      sent.bytes += chunk.length;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+  };
+  res.on("close", () => res.removeAllListeners("drain"));
+  pump();
+}
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url!, "http://x");
@@ -57,6 +92,19 @@ const server = http.createServer((req, res) => {
     return res.end(JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "service unavailable" }] }));
   }
   const m = /^\/v2\/app\/manifests\/(.+)$/.exec(url.pathname);
+  if (m && mode === "huge manifest")
+    return res
+      .writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json", "content-length": 5_000_000, "docker-content-digest": sha(manifest) })
+      .end();
+  if (m && mode === "endless manifest") {
+    res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" });
+    return req.method === "HEAD" ? res.end() : endless(res);
+  }
+  if (m && req.method === "GET" && (mode === "redirect elsewhere" || mode === "redirect to https")) {
+    const [, port] = endpoint.split(":");
+    const host = mode === "redirect elsewhere" ? `http://127.0.0.2:${port}` : `https://${endpoint}`;
+    return res.writeHead(307, { location: `${host}${url.pathname}` }).end();
+  }
   if (m && (m[1] === "latest" || m[1] === sha(manifest))) {
     res.writeHead(200, {
       "content-type": "application/vnd.oci.image.manifest.v1+json",
@@ -78,6 +126,7 @@ const server = http.createServer((req, res) => {
     setTimeout(() => req.socket.end(), 20);
     return;
   }
+  if (mode === "endless layer" && blob === layer) return endless(res.writeHead(200));
   res.writeHead(200, { "content-length": blob.length });
   if ((mode === "cut blobs" || mode === "cut blobs, ranges" || mode === "cut once, then 404") && blob === layer) {
     res.write(blob.subarray(0, 100_000));
@@ -124,6 +173,7 @@ export function useMisbehavingRegistry(): void {
   afterEach(() => {
     mode = "ok";
     log.length = 0;
+    sent.bytes = 0;
   });
   afterAll(async () => {
     services.forEach((s) => s.close());

@@ -66,7 +66,7 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
     );
   }
   if (response.status > 299) {
-    const body = await readBody(ctx, response, 64_000).catch(() => Buffer.alloc(0));
+    const body = (await readBody(ctx, response, 64_000).catch(() => undefined)) ?? Buffer.alloc(0);
     throw openFailed(unexpectedStatus("GET", url, response.status, response.statusText, body));
   }
   const hash = createHash("sha256");
@@ -81,10 +81,12 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
         skip -= whole.length - chunk.length;
         if (chunk.length === 0) return;
         cutsWithoutProgress = 0;
-        const room = desc.size - received;
         received += chunk.length;
+        // containerd reads on to the end of the body and then refuses the commit; pullcheck stops
+        // at the first byte past the descriptor's size, so a body without end ends too.
+        if (received > desc.size) throw commitFailed(refKey, `unexpected commit size ${received}, expected ${desc.size}`, response.status);
         hash.update(chunk);
-        if (room > 0) await writer.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
+        await writer.write(chunk);
       });
       break;
     } catch (error) {
@@ -99,9 +101,6 @@ async function download(ctx: RequestContext, session: RegistrySession, desc: Des
   if (received < desc.size) {
     // content.Copy (core/content/helpers.go): this one is not wrapped in "failed to copy".
     throw new RegistryError(`short read: expected ${desc.size} bytes but got ${received}: unexpected EOF`, "integrity", { status: response.status });
-  }
-  if (received > desc.size) {
-    throw commitFailed(refKey, `unexpected commit size ${received}, expected ${desc.size}`, response.status);
   }
   const actual = `sha256:${hash.digest("hex")}`;
   if (actual !== desc.digest) {

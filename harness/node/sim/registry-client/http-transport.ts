@@ -132,16 +132,28 @@ class ChunkHandlerError extends Error {
   }
 }
 
-/** Reads a small body whole (manifests, tokens, error documents). */
-export async function readBody(ctx: RequestContext, response: HttpResponse, limit = 4 << 20): Promise<Buffer> {
+/**
+ * Reads a small body whole (manifests, tokens, error documents); undefined when it is longer than
+ * `limit`, and then reading stops there (the connection is dropped) rather than at its end.
+ */
+export async function readBody(ctx: RequestContext, response: HttpResponse, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  await consumeBody(ctx, response, (chunk) => {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  });
+  try {
+    await consumeBody(ctx, response, (chunk) => {
+      size += chunk.length;
+      if (size > limit) throw new BodyTooLong();
+      chunks.push(chunk);
+    });
+  } catch (error) {
+    if (!(error instanceof BodyTooLong)) throw error;
+    response.body.destroy();
+    return undefined;
+  }
   return Buffer.concat(chunks);
 }
+
+class BodyTooLong extends Error {}
 
 /** Lets a response we do not read go, keeping its keep-alive connection usable. */
 export function discardBody(response: HttpResponse): void {

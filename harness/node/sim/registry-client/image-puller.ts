@@ -11,6 +11,7 @@ import { DOCKER_SCHEMA1, isIndexType } from "./media-types.js";
 import { ContextDone, withSignal, type RequestContext } from "./request-context.js";
 import { RegistryError } from "./registry-error.js";
 import type { RegistrySession } from "./registry-session.js";
+import { MAX_MANIFEST_SIZE } from "./limits.js";
 
 export interface PulledImage {
   /** What the reference points to: a manifest, or an index. */
@@ -27,15 +28,24 @@ export async function pullContent(ctx: RequestContext, session: RegistrySession,
   if (target.mediaType === DOCKER_SCHEMA1) {
     throw new RegistryError(`${DOCKER_SCHEMA1} not supported`, "integrity");
   }
-  await fetchBlob(ctx, session, target, sink);
+  await fetchBlob(ctx, session, readWhole(target), sink);
   let manifest = target;
   if (isIndexType(target.mediaType)) {
-    manifest = selectPlatform(parseIndex(target, await sink.read(target.digest)), platform);
+    manifest = readWhole(selectPlatform(parseIndex(target, await sink.read(target.digest)), platform));
     await fetchBlob(ctx, session, manifest, sink);
   }
   const { config, layers } = parseManifest(manifest, await sink.read(manifest.digest));
-  await fetchAll(ctx, session, [config, ...layers], sink);
+  await fetchAll(ctx, session, [readWhole(config), ...layers], sink);
   return { target, manifest, config, layers };
+}
+
+/** A manifest, index or config, which is read into memory whole: bounded (limits.ts). */
+function readWhole(desc: Descriptor): Descriptor {
+  if (desc.size > MAX_MANIFEST_SIZE)
+    throw new RegistryError(`rejecting ${desc.size} byte ${desc.mediaType} ${desc.digest}: larger than ${MAX_MANIFEST_SIZE} bytes: not found`, "notFound", {
+      kind: "notFound",
+    });
+  return desc;
 }
 
 async function fetchAll(ctx: RequestContext, session: RegistrySession, descriptors: Descriptor[], sink: BlobSink): Promise<void> {

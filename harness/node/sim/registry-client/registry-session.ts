@@ -10,7 +10,8 @@
  * - a transport error (refused, reset, EOF) ends the request: v2.2.0 does not retry it.
  * containerd 2.4 sends at most 5 requests and retries transient transport errors (EOF,
  * timeouts) after 50 ms; docs/simulation.md lists what else later releases change.
- * Redirects are followed (at most 10), keeping Authorization only on the same host.
+ * Redirects are followed (at most 10), keeping Authorization only on the same host, and only to
+ * the registry host itself (redirectTarget).
  */
 import { discardBody, sendRequest, type HttpResponse } from "./http-transport.js";
 import type { Authorizer } from "./authorizer.js";
@@ -110,7 +111,22 @@ export class RegistrySession {
       if (redirects >= 10) {
         throw urlError(method, target, new RegistryError("stopped after 10 redirects", "serverError")).wrap("failed to do request");
       }
-      target = new URL(location, target).toString();
+      target = this.redirectTarget(method, new URL(location, target));
     }
+  }
+
+  /**
+   * Where a redirect may go from a simulated node. The node resolves one name, the registry host
+   * (to `authority`); any other host fails as its DNS lookup would, rather than being reached
+   * directly on this machine. The node speaks plain HTTP only, so an https:// Location fails as
+   * Go's client fails against a plain-HTTP server.
+   */
+  private redirectTarget(method: string, next: URL): string {
+    const { authority, namespace, scheme } = this.endpoint;
+    const fail = (text: string) => urlError(method, next.toString(), new RegistryError(text, "unreachable")).wrap("failed to do request");
+    if (next.host !== authority && next.host !== namespace) throw fail(`dial tcp: lookup ${next.hostname}: no such host`);
+    if (next.protocol !== `${scheme}:`) throw fail("http: server gave HTTP response to HTTPS client");
+    next.host = authority;
+    return next.toString();
   }
 }

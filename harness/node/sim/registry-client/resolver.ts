@@ -3,13 +3,15 @@
  * (core/remotes/docker/resolver.go): HEAD `manifests/<object>` with the manifest Accept list;
  * the digest comes from `Docker-Content-Digest` (with a Content-Length), otherwise the manifest
  * is fetched with GET and hashed. A digest reference falls back to HEAD `blobs/<digest>` after a
- * 404. Of several failures the one furthest along wins: transport/auth < 404 < other status.
+ * 404. Of several failures the one furthest along wins: transport/auth < 404 < other status <
+ * a manifest over MaxManifestSize.
  */
 import { createHash } from "node:crypto";
 import { DIGEST_PATTERN, type Descriptor } from "./descriptor.js";
 import { discardBody, readBody } from "./http-transport.js";
 import { DOCKER_SCHEMA1, DOCKER_MANIFEST, OCI_MANIFEST, RESOLVE_ACCEPT } from "./media-types.js";
 import type { RequestContext } from "./request-context.js";
+import { MAX_MANIFEST_SIZE } from "./limits.js";
 import { notFound, RegistryError, unexpectedStatus } from "./registry-error.js";
 import type { RegistrySession } from "./registry-session.js";
 
@@ -70,7 +72,12 @@ export async function resolveReference(
         discardBody(get);
         throw unexpectedStatus("GET", url, get.status, get.statusText);
       }
-      const body = await readBody(ctx, get);
+      // containerd hashes the whole body, however long; pullcheck stops one byte past the limit.
+      const body = await readBody(ctx, get, MAX_MANIFEST_SIZE);
+      if (body === undefined) {
+        remember(tooLarge(`more than ${MAX_MANIFEST_SIZE}`, ref), 4);
+        continue;
+      }
       mediaType = manifestMediaType(get.headers["content-type"]);
       if (!digest) {
         if (mediaType === DOCKER_SCHEMA1) {
@@ -83,9 +90,18 @@ export async function resolveReference(
       }
       size = body.length;
     }
+    if (size > MAX_MANIFEST_SIZE) {
+      remember(tooLarge(String(size), ref), 4);
+      continue;
+    }
     return { mediaType, digest, size };
   }
   throw firstError ?? notFound(ref);
+}
+
+/** resolver.go: "Prevent resolving to excessively large manifests", the most telling of the errors. */
+function tooLarge(size: string, ref: string): RegistryError {
+  return new RegistryError(`rejecting ${size} byte manifest for ${ref}: not found`, "notFound", { kind: "notFound" });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

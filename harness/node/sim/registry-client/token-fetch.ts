@@ -88,6 +88,9 @@ async function send(ctx: RequestContext, method: string, url: string, headers: R
   return response;
 }
 
+/** containerd decodes the token response however long it is; pullcheck reads at most 1 MiB of it. */
+const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+
 interface TokenBody {
   token?: string;
   access_token?: string;
@@ -95,7 +98,9 @@ interface TokenBody {
 }
 
 async function readTokenBody(ctx: RequestContext, response: HttpResponse): Promise<TokenBody> {
-  const text = (await readBody(ctx, response)).toString("utf8");
+  const body = await readBody(ctx, response, MAX_TOKEN_RESPONSE_BYTES);
+  if (body === undefined) throw new RegistryError(`unable to decode token response: longer than ${MAX_TOKEN_RESPONSE_BYTES} bytes`, "serverError");
+  const text = body.toString("utf8");
   try {
     return JSON.parse(text) as TokenBody;
   } catch (error) {
