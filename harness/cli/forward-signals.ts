@@ -5,10 +5,13 @@
  * process group), but `kill PID`, a CI runner's cancel or a timeout reach the CLI alone, and
  * without this its workers would be left running on their own. The CLI then waits, blocking, until
  * every process that was below it has exited: vitest's own handler, which runs next, ends the CLI
- * at once. The exit code is 128 + the signal's number, as a shell reports a process it ended.
+ * at once. The exit code is 128 + the signal's number, as a shell reports a process it ended. The
+ * CLI whose parent exits (a killed `npx`) stops the same way; its workers, whose parent is the CLI,
+ * watch theirs too (support/cleanup.ts), for a CLI killed by SIGKILL.
  */
 import { constants } from "node:os";
 import { descendantsOf, isRunning } from "../support/process-tree.js";
+import { watchParent } from "../support/cleanup.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -33,9 +36,15 @@ export function forwardSignalsToChildren(): SignalForwarding {
     while (below.some(({ pid }) => isRunning(pid)) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
   };
   for (const signal of SIGNALS) process.prependListener(signal, forward);
+  // `npx pullcheck` killed alone (even by SIGKILL) leaves this process behind: it stops as on a SIGTERM.
+  const stopWatching = watchParent(() => {
+    console.error("pullcheck: the process that started this run is gone");
+    process.kill(process.pid, "SIGTERM");
+  });
   return {
     exitCode: () => (received ? 128 + constants.signals[received] : undefined),
     stop: () => {
+      stopWatching();
       for (const signal of SIGNALS) process.off(signal, forward);
     },
   };

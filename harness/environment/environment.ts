@@ -54,7 +54,7 @@ export interface Environment {
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const root = makeRunDir(options.tempRoot ?? tmpdir());
   const removeDir = () => rmSync(root, { recursive: true, force: true });
-  const unregisterDir = options.retain ? () => {} : onCleanup(removeDir);
+  const unregisterDir = options.retain ? () => {} : onCleanup(`environment folder ${root}`, removeDir);
   const storageDir = join(root, "storage");
   mkdirSync(storageDir);
   let services: EnvironmentServices;

@@ -53,7 +53,7 @@ export async function startAsContainers(options: ContainerOptions, runDir: strin
   const ownNetwork = options.network === undefined;
   const network = options.network ?? `pullcheck-${runId}`;
   const removeAll = () => removeLabelled(runId, ownNetwork ? network : undefined);
-  const unregister = onCleanup(removeAll);
+  const unregister = onCleanup(`containers of run ${runId}`, removeAll);
   try {
     if (ownNetwork)
       await runCommand("docker", ["network", "create", "--label", `${PULLCHECK_LABEL}=true`, "--label", `${PULLCHECK_LABEL}.run=${runId}`, network]);

@@ -67,7 +67,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const environment = await startEnvironment({ toolsDir: options.toolsDir });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-fleet-"));
   const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
-  const unregister = onCleanup(removeNodes);
+  const unregister = onCleanup(`fleet folder ${nodesRoot}`, removeNodes);
   const nodes: SimNode[] = [];
   try {
     const scenario = fleetScenario(cachedVariant);

@@ -28,7 +28,7 @@ export function startProcess(name: string, command: string, args: string[], opti
   let exitedFlag = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => ((exitedFlag = true), resolve())));
   child.once("error", (error) => lines.push(`spawn error: ${error.message}`));
-  const unregister = onCleanup(() => {
+  const unregister = onCleanup(`${name} (pid ${child.pid ?? "?"})`, () => {
     if (!exitedFlag) child.kill("SIGKILL");
   });
   return {

@@ -1,48 +1,90 @@
 /**
- * A run stopped by `kill PID` (SIGTERM to the CLI alone, as a CI runner's cancel sends it) stops
- * its test workers too, and they release what they started: no process that was below the CLI
- * (workers, registries, Toxiproxies) and no registry folder of the run is left.
+ * A run stopped from outside releases what it started: no process that was below it (the CLI,
+ * its workers, registries, Toxiproxies) and no registry folder of the run is left.
+ * - `kill PID` (SIGTERM to the CLI alone, as a CI runner's cancel sends it): the CLI stops its
+ *   workers and exits 143;
+ * - SIGKILL to the CLI: its workers see their parent gone and release what they hold (silently:
+ *   their output went through the CLI);
+ * - SIGKILL to a wrapper above the CLI (as to `npx pullcheck`): the CLI sees its parent gone.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { descendantsOf, isRunning } from "../../harness/support/process-tree.js";
+import { descendantsOf, isRunning, type ProcessRow } from "../../harness/support/process-tree.js";
+import { retryUntil } from "../../harness/support/retry-until.js";
 import { ROOT } from "./pullcheck-process.js";
 
 const work = mkdtempSync(join(tmpdir(), "pullcheck-signals-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("pullcheck run stopped by SIGTERM", () => {
-  it("should stop its workers, which release their registries, Toxiproxies and temp dirs, and exit 143", async () => {
-    const output = join(work, "run");
-    const cli = spawn(process.execPath, [join(ROOT, "bin", "pullcheck.mjs"), "run", join(ROOT, "scenarios"), "--output", output], {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", PULLCHECK_RUN: "" },
-      stdio: ["ignore", "pipe", "pipe"],
+interface StartedRun {
+  top: ChildProcessByStdio<null, Readable, Readable>;
+  output: () => string;
+  /** Every process below `top` once the first test ended, `top` excluded. */
+  below: ProcessRow[];
+  /** The registries' folders (registry serve <dir>/config.yml). */
+  folders: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts the catalogue (under a shell when `wrapped`) and returns once its first test has ended. */
+async function startRun(name: string, wrapped: boolean): Promise<StartedRun> {
+  const cli = [process.execPath, join(ROOT, "bin", "pullcheck.mjs"), "run", join(ROOT, "scenarios"), "--output", join(work, name)];
+  // `; exit $?` keeps the shell from exec-ing the CLI in its place.
+  const [command, ...args] = wrapped ? ["sh", "-c", `${cli.map((a) => `'${a}'`).join(" ")}; exit $?`] : cli;
+  const top = spawn(command!, args, { cwd: ROOT, env: { ...process.env, CI: "true", PULLCHECK_RUN: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => top.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    top.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/^\[\d+\/\d+\] /m.test(out)) resolve();
     });
-    let out = "";
-    const started = new Promise<void>((resolve) =>
-      cli.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        if (/^\[\d+\/\d+\] /m.test(out)) resolve();
-      }),
-    );
-    cli.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    await started;
-    // Only the CLI's own processes: other test files run their own registries meanwhile.
-    const before = descendantsOf(cli.pid!);
-    const services = before.filter((p) => /\.tools\/bin\/(registry|toxiproxy-server) /.test(p.args));
-    expect(services.length, "the run's registries and Toxiproxies are up").toBeGreaterThan(0);
-    // The registries' folders (registry serve <dir>/config.yml) must be gone too.
-    const folders = services.flatMap((p) => /serve (\S+)\/config\.yml/.exec(p.args)?.[1] ?? []);
-    const exited = new Promise<number | null>((resolve) => cli.on("exit", (code) => resolve(code)));
-    cli.kill("SIGTERM");
-    const code = await exited;
-    expect(code, out).toBe(143);
-    expect(out).toContain("SIGTERM: stopping the tests");
-    expect(before.filter((p) => isRunning(p.pid)).map((p) => p.args)).toEqual([]);
-    expect(folders.filter((dir) => existsSync(dir))).toEqual([]);
+    top.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  });
+  // Only this run's processes: other test files run their own registries meanwhile.
+  const below = descendantsOf(top.pid!);
+  const services = below.filter((p) => /\.tools\/bin\/(registry|toxiproxy-server) /.test(p.args));
+  expect(services.length, "the run's registries and Toxiproxies are up").toBeGreaterThan(0);
+  return { top, output: () => out, below, folders: services.flatMap((p) => /serve (\S+)\/config\.yml/.exec(p.args)?.[1] ?? []), exited };
+}
+
+/** Waits until none of the run's processes is left; fails naming the ones that are. */
+async function expectAllGone(run: StartedRun): Promise<void> {
+  const left = () => run.below.filter((p) => isRunning(p.pid)).map((p) => p.args);
+  await retryUntil(
+    async () => {
+      if (left().length > 0) throw new Error("still running");
+    },
+    { timeoutMs: 60_000, intervalMs: 200, giveUp: () => new Error(`still running after 60 s:\n${left().join("\n")}\n${run.output()}`) },
+  );
+  expect(run.folders.filter((dir) => existsSync(dir))).toEqual([]);
+}
+
+describe("pullcheck run stopped from outside", () => {
+  it("should stop its workers on SIGTERM, which release their registries, Toxiproxies and temp dirs, and exit 143", async () => {
+    const run = await startRun("sigterm", false);
+    run.top.kill("SIGTERM");
+    expect(await run.exited, run.output()).toBe(143);
+    expect(run.output()).toContain("SIGTERM: stopping the tests");
+    expect(run.below.filter((p) => isRunning(p.pid)).map((p) => p.args)).toEqual([]);
+    expect(run.folders.filter((dir) => existsSync(dir))).toEqual([]);
+  }, 120_000);
+
+  // Nothing can say so: the workers' output went through the CLI, which is gone.
+  it("should leave nothing when the CLI itself is killed with SIGKILL", async () => {
+    const run = await startRun("sigkill-cli", false);
+    run.top.kill("SIGKILL");
+    await expectAllGone(run);
+  }, 120_000);
+
+  it("should stop when a wrapper above the CLI is killed with SIGKILL, as npx may be", async () => {
+    const run = await startRun("sigkill-wrapper", true);
+    run.top.kill("SIGKILL");
+    await expectAllGone(run);
+    expect(run.output()).toContain("pullcheck: the process that started this run is gone");
   }, 120_000);
 });

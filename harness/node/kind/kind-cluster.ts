@@ -99,7 +99,7 @@ export class KindCluster {
       ...(this.options.procSys ? { procSys: this.options.procSys } : {}),
       ...(this.options.sysctlRecordFile ? { recordFile: this.options.sysctlRecordFile } : {}),
     });
-    if (!this.options.retain) this.unregister = onCleanup(() => this.deleteSync());
+    if (!this.options.retain) this.unregister = onCleanup(`kind cluster ${this.options.clusterName}`, () => this.deleteSync());
     try {
       await this.kind(["create", "cluster", "--name", this.options.clusterName, "--config", configFile, "--wait", "120s"]);
     } catch (error) {

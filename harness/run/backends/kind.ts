@@ -6,6 +6,7 @@
  * images (what the scenario preloads is pulled first, and those requests are not the test's).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { onCleanup } from "../../support/cleanup.js";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { RealClock } from "../../support/clock.js";
@@ -96,6 +97,8 @@ function sharedCluster(config: RunConfig, kind: KindRunOptions, Cluster: typeof 
   let shared = clusters.get(kind.clusterName);
   if (!shared) {
     const workDir = mkdtempSync(join(tmpdir(), "pullcheck-kind-"));
+    const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+    const forgetWorkDir = config.retain ? () => {} : onCleanup(`kind folder ${workDir}`, removeWorkDir);
     shared = new SharedKindCluster(
       () =>
         new Cluster({
@@ -109,7 +112,8 @@ function sharedCluster(config: RunConfig, kind: KindRunOptions, Cluster: typeof 
         }),
       () => {
         clusters.delete(kind.clusterName);
-        if (!config.retain) rmSync(workDir, { recursive: true, force: true });
+        forgetWorkDir();
+        if (!config.retain) removeWorkDir();
       },
     );
     clusters.set(kind.clusterName, shared);

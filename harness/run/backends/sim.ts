@@ -35,7 +35,7 @@ export async function startSimWorld(policies: PolicyDefinition[], config: RunCon
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
   const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
   // Also when a signal ends the run before close (support/cleanup.ts).
-  const forgetRemoval = onCleanup(removeNodes);
+  const forgetRemoval = onCleanup(`node folder ${nodesRoot}`, removeNodes);
   let nodeCount = 0;
   return {
     ...fixtureWorld(policies),
