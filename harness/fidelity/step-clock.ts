@@ -20,4 +20,5 @@ export class StepClock implements Clock {
   beginActivity(): Activity {
     return { progress: () => {}, end: () => {} };
   }
+  setNetworkShaped(): void {}
 }

@@ -55,7 +55,7 @@ export function startCatalogueRun(config: RunConfig): CatalogueRun {
   };
   return {
     catalogue,
-    plan: catalogue.plan,
+    plan: longestFirst(catalogue.plan, (test) => backendOf(test).realTimeMs?.(test) ?? 0),
     cannotRun: (test) => backendOf(test).cannotRun(test, config),
     timeoutMs: (test) => backendOf(test).testTimeoutMs,
     async run(test, recordStep) {
@@ -108,6 +108,14 @@ export function describeTest(test: PlannedTest, config: RunConfig): RunDescripti
 async function saveResult(dir: string, result: ScenarioRunResult): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${result.backend}--${result.policy}--${fileSafe(result.scenario)}.json`), `${JSON.stringify(result, null, 1)}\n`);
+}
+
+/** The plan with the tests that take the most real time first, otherwise in its own order (a stable sort). */
+function longestFirst(plan: PlannedTest[], realTimeMs: (test: PlannedTest) => number): PlannedTest[] {
+  return plan
+    .map((test, index) => ({ test, index, ms: realTimeMs(test) }))
+    .sort((a, b) => b.ms - a.ms || a.index - b.index)
+    .map(({ test }) => test);
 }
 
 function fileSafe(name: string): string {

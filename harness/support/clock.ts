@@ -12,6 +12,12 @@
  *   timeout) costs about `stallAfterMs` of real time, while a transfer that keeps moving
  *   (bandwidth limit, latency) takes its real time. Decisions (back-off windows, deadlines) are
  *   made on this clock only.
+ *
+ *   Real time counts only while the network is shaped on purpose (a latency, bandwidth, stall or
+ *   timeout fault: setNetworkShaped). Otherwise work under way takes no virtual time at all, and
+ *   only a silence of `unshapedStallAfterMs` counts as a hang: a request that is slow because the
+ *   machine is busy is not a slow network, and must not move the clock (the same outcome on a
+ *   fast and on a loaded machine).
  */
 
 export interface Activity {
@@ -29,6 +35,8 @@ export interface Clock {
   sleepUntil(at: number, signal?: AbortSignal): Promise<void>;
   /** Opens a unit of real work that keeps a virtual clock from jumping while it progresses. */
   beginActivity(label: string): Activity;
+  /** A fault that makes the network slow or silent on purpose is (not) in force (virtual clocks). */
+  setNetworkShaped(shaped: boolean): void;
 }
 
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
@@ -58,6 +66,7 @@ export class RealClock implements Clock {
   beginActivity(): Activity {
     return { progress() {}, end() {} };
   }
+  setNetworkShaped(): void {}
 }
 
 interface Timer {
@@ -74,12 +83,17 @@ interface OpenActivity {
 export interface VirtualClockOptions {
   /** Virtual time at creation (ms since epoch). Default 2026-01-01T00:00:00Z. */
   start?: number;
-  /** Real milliseconds without progress after which an activity counts as stalled. */
+  /** Real milliseconds without progress after which an activity counts as stalled, while the network is shaped. */
   stallAfterMs?: number;
+  /** The same while it is not (default: the larger of 10 s and stallAfterMs). */
+  unshapedStallAfterMs?: number;
+  /** Whether the network starts shaped (default false; tests of hangs set it). */
+  networkShaped?: boolean;
 }
 
 export const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
 export const DEFAULT_STALL_AFTER_MS = 1_000;
+export const DEFAULT_UNSHAPED_STALL_AFTER_MS = 10_000;
 /**
  * Real time a timer's consequences get before the clock may jump again (see fireDue). 100 ms was
  * too little under load (four tests at once, the registry in containers): an aborted request's
@@ -91,8 +105,12 @@ const HEARTBEAT_MS = 50;
 
 export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
-  readonly stallAfterMs: number;
+  private readonly shapedStallAfterMs: number;
+  private readonly unshapedStallAfterMs: number;
+  private shaped = false;
+  /** Virtual time = real time + offset while the network is shaped; frozenNow otherwise. */
   private offset: number;
+  private frozenNow: number;
   private readonly timers: Timer[] = [];
   private readonly activities = new Set<OpenActivity>();
   private seq = 0;
@@ -101,12 +119,33 @@ export class VirtualClock implements Clock {
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: VirtualClockOptions = {}) {
-    this.stallAfterMs = options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
-    this.offset = (options.start ?? DEFAULT_VIRTUAL_START) - realNow();
+    this.shapedStallAfterMs = options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    this.unshapedStallAfterMs = options.unshapedStallAfterMs ?? Math.max(DEFAULT_UNSHAPED_STALL_AFTER_MS, this.shapedStallAfterMs);
+    this.frozenNow = options.start ?? DEFAULT_VIRTUAL_START;
+    this.offset = this.frozenNow - realNow();
+    this.shaped = options.networkShaped ?? false;
+  }
+
+  get stallAfterMs(): number {
+    return this.shaped ? this.shapedStallAfterMs : this.unshapedStallAfterMs;
   }
 
   now(): number {
-    return realNow() + this.offset;
+    return this.shaped ? realNow() + this.offset : this.frozenNow;
+  }
+
+  setNetworkShaped(shaped: boolean): void {
+    if (shaped === this.shaped) return;
+    if (shaped) this.offset = this.frozenNow - realNow();
+    else this.frozenNow = this.now();
+    this.shaped = shaped;
+    this.drive();
+  }
+
+  /** Moves virtual time forward by `ms` (a jump to the next timer). */
+  private advance(ms: number): void {
+    if (this.shaped) this.offset += ms;
+    else this.frozenNow += ms;
   }
 
   sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
@@ -200,13 +239,13 @@ export class VirtualClock implements Clock {
     const waitReal = this.realWaitBeforeJump();
     if (waitReal <= 0) {
       const gap = next.at - this.now();
-      if (gap > 0) this.offset += gap;
+      if (gap > 0) this.advance(gap);
       this.fireDue();
       if (this.timers.length > 0) this.drive();
       return;
     }
-    // Busy: real time flows; look again when the next timer is due or an activity may stall.
-    const untilTimer = Math.max(0, next.at - this.now());
+    // Busy: look again when an activity may stall, or (real time flowing) when the next timer is due.
+    const untilTimer = this.shaped ? Math.max(0, next.at - this.now()) : Infinity;
     this.wake = setTimeout(() => this.drive(), Math.max(1, Math.min(untilTimer, waitReal)));
   }
 

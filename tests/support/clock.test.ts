@@ -23,7 +23,7 @@ describe("VirtualClock", () => {
   });
 
   it("should not jump while an activity makes progress, and jump once it stalls", async () => {
-    const clock = new VirtualClock({ stallAfterMs: 200 });
+    const clock = new VirtualClock({ stallAfterMs: 200, networkShaped: true });
     const activity = clock.beginActivity("transfer");
     const ticker = setInterval(() => activity.progress(), 20);
     const woke = sleep(clock, 60_000).then(() => "woke");
@@ -49,7 +49,7 @@ describe("VirtualClock", () => {
   // must wake at (about) its own deadline; once the clock fired it and jumped to the next
   // deadline in the same turn, so the sleeper woke five minutes late.
   it("should let a sleeper that fell due as the clock was released run before the clock jumps on", async () => {
-    const clock = new VirtualClock({ stallAfterMs: 60_000 });
+    const clock = new VirtualClock({ stallAfterMs: 60_000, networkShaped: true });
     const held = clock.beginActivity("runner step");
     const dueAt = clock.now() + 30;
     const farAt = clock.now() + 300_000;
@@ -69,8 +69,36 @@ describe("VirtualClock", () => {
     await far;
   });
 
+  it("should not move while work is under way and the network is not shaped, however slow the work", async () => {
+    const clock = new VirtualClock({ stallAfterMs: 200, unshapedStallAfterMs: 5_000 });
+    const request = clock.beginActivity("request on a busy machine");
+    const before = clock.now();
+    let woke = false;
+    const sleeper = sleep(clock, 60_000).then(() => (woke = true));
+    // Silent for twice the shaped stall window: a busy machine, not a hanging network.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect([woke, clock.now()]).toEqual([false, before]);
+    request.end();
+    await sleeper;
+    expect(clock.now() - before).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("should let real time flow while the network is shaped, and stop it again once healed", async () => {
+    const clock = new VirtualClock();
+    const transfer = clock.beginActivity("slow transfer");
+    clock.setNetworkShaped(true);
+    const shapedAt = clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock.now() - shapedAt).toBeGreaterThanOrEqual(40);
+    clock.setNetworkShaped(false);
+    const healedAt = clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock.now()).toBe(healedAt);
+    transfer.end();
+  });
+
   it("should not count the time its own event loop was blocked as silence of an activity", async () => {
-    const clock = new VirtualClock({ stallAfterMs: 200 });
+    const clock = new VirtualClock({ stallAfterMs: 200, networkShaped: true });
     const transfer = clock.beginActivity("transfer");
     let woke = false;
     const sleeper = sleep(clock, 60_000).then(() => (woke = true));

@@ -19,6 +19,12 @@ export interface Backend {
   concurrency(config: RunConfig): number;
   /** A test's time limit when the vitest default is too short (a real kubelet on the real clock). */
   testTimeoutMs?: number;
+  /**
+   * Real time the test must at least take on this backend (a real kubelet waits out `wait` and
+   * `stays` on the real clock); the run starts the longest first, so one of them does not run
+   * alone at the end. Absent: the backend's time is virtual.
+   */
+  realTimeMs?(test: PlannedTest): number;
   /** Why this backend cannot run the test (e.g. a policy its kubelet does not know); undefined when it can. */
   cannotRun(test: PlannedTest, config: RunConfig): string | undefined;
   /** Starts one world: its environment and node factory. Closing the world stops them. */

@@ -47,6 +47,12 @@ export const kind: Backend = {
   // One cluster per run, one test at a time on each of its test nodes.
   concurrency: (config) => Math.max(1, config.kind?.workers ?? 0),
   testTimeoutMs: 30 * 60_000,
+  realTimeMs: (test) =>
+    test.scenario.steps.reduce((sum, step) => {
+      if (step.kind === "wait") return sum + step.ms;
+      if (step.kind !== "expect") return sum;
+      return sum + ((step.perPolicy[test.policy.name] ?? step.default)?.staysMs ?? 0);
+    }, 0),
   cannotRun(test, config) {
     const waits = test.scenario.steps.flatMap((step) => (step.kind === "wait" ? [step.ms] : []));
     const waited = waits.reduce((sum, ms) => sum + ms, 0);

@@ -11,6 +11,7 @@ export interface BandwidthFault {
 export const bandwidth: FaultKind<BandwidthFault> = {
   kind: "bandwidth",
   form: "mapping",
+  shapesTime: true,
   doc: { syntax: "`{bandwidth: 64KiB/s}`", nodeSees: "transfers at that rate", madeBy: "Toxiproxy `bandwidth`" },
   schema: { value: { type: "string", pattern: `^${SIZE_PATTERN}/s$`, description: "a rate such as 64KiB/s" } },
   parse({ value, path, check }) {

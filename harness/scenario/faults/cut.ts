@@ -12,6 +12,7 @@ export interface CutFault {
 export const cut: FaultKind<CutFault> = {
   kind: "cut",
   form: "mapping",
+  shapesTime: false,
   doc: { syntax: "`{cut: 1MiB}`", nodeSees: "connection closed after that many bytes from the registry", madeBy: "Toxiproxy `limit_data`" },
   schema: { value: { oneOf: [size("bytes from the registry before the connection closes"), { type: "integer", minimum: 1 }] } },
   parse({ value, path, check }) {

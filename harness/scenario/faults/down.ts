@@ -7,6 +7,7 @@ export interface DownFault {
 export const down: FaultKind<DownFault> = {
   kind: "down",
   form: "word",
+  shapesTime: false,
   doc: { syntax: "`down`", nodeSees: "connection refused", madeBy: "Toxiproxy (proxy disabled)" },
   parse: () => ({ kind: "down" }),
   describe: () => "down",

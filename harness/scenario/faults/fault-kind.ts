@@ -44,6 +44,11 @@ export interface FaultKind<F extends { kind: string }> {
   kind: F["kind"];
   /** `word`: written as its name alone (`fault: down`); `mapping`: as `{kind: value, …}`. */
   form: "word" | "mapping";
+  /**
+   * The network is slow or silent on purpose under this fault: on the simulation's clock, real
+   * time then counts while work is under way (support/clock.ts, VirtualClock.setNetworkShaped).
+   */
+  shapesTime: boolean;
   /** Fields besides the kind's own key (mapping form). */
   extraFields?: readonly string[];
   /** JSON Schema of the mapping form's values: the kind's own key's, then each extra field's (schemas/scenario.schema.json). */

@@ -13,6 +13,7 @@ export interface HttpFault {
 export const http: FaultKind<HttpFault> = {
   kind: "http",
   form: "mapping",
+  shapesTime: false,
   extraFields: ["on", "retryAfter"],
   doc: {
     syntax: "`{http: 429, on: manifests\\|blobs\\|all, retryAfter: 30s}`",

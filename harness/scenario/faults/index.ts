@@ -33,6 +33,10 @@ export function describeFault(fault: FaultSpec): string {
   return kindOf(fault).describe(fault);
 }
 
+export function faultShapesTime(fault: FaultSpec): boolean {
+  return kindOf(fault).shapesTime;
+}
+
 export function faultEffect(fault: FaultSpec): FaultEffect {
   return kindOf(fault).effect(fault);
 }

@@ -10,6 +10,7 @@ export interface LatencyFault {
 export const latency: FaultKind<LatencyFault> = {
   kind: "latency",
   form: "mapping",
+  shapesTime: true,
   doc: { syntax: "`{latency: 2s}`", nodeSees: "every answer late by that much", madeBy: "Toxiproxy `latency`" },
   schema: { value: duration() },
   parse({ value, path, check }) {

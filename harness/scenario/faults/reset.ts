@@ -7,6 +7,7 @@ export interface ResetFault {
 export const reset: FaultKind<ResetFault> = {
   kind: "reset",
   form: "word",
+  shapesTime: false,
   doc: { syntax: "`reset`", nodeSees: "connection reset by peer", madeBy: "Toxiproxy `reset_peer`" },
   parse: () => ({ kind: "reset" }),
   describe: () => "reset",

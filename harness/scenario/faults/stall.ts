@@ -15,6 +15,7 @@ export interface StallFault {
 export const stall: FaultKind<StallFault> = {
   kind: "stall",
   form: "mapping",
+  shapesTime: true,
   doc: {
     syntax: "`{stall: 500ms}`",
     nodeSees: "connections accepted, nothing answers, closed after that long without a response",

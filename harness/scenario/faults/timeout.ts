@@ -7,6 +7,7 @@ export interface TimeoutFault {
 export const timeout: FaultKind<TimeoutFault> = {
   kind: "timeout",
   form: "word",
+  shapesTime: true,
   doc: { syntax: "`timeout`", nodeSees: "connections accepted, nothing answers", madeBy: "Toxiproxy `timeout` toxic (0 = forever)" },
   parse: () => ({ kind: "timeout" }),
   describe: () => "timeout",

@@ -179,3 +179,14 @@ describe("kind backend: what it cannot run", () => {
     );
   });
 });
+
+describe("kind backend: the real time a test takes at least", () => {
+  const plan = loadCatalogue({ ...defaultRunConfig(), backends: ["kind"], policies: ["Always"] }).plan;
+  const realTime = (scenario: string) => kind.realTimeMs!(plan.find((t) => t.scenario.id === scenario)!);
+
+  it("counts wait steps and the stays of the test's own expectations, so the run can start the longest first", () => {
+    expect(realTime("stale/within-max-age")).toBe(10 * 60_000);
+    expect(realTime("outage/cached-private-pull-the-cable")).toBe(2 * 60_000);
+    expect(realTime("auth/granted-credentials")).toBe(0);
+  });
+});

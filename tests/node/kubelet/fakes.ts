@@ -33,6 +33,7 @@ export class StepClock implements Clock {
   beginActivity(): Activity {
     return { progress() {}, end() {} };
   }
+  setNetworkShaped(): void {}
 }
 
 /** The image_manager_test.go fake runtime: `present_image:latest` is on the node. */

@@ -140,7 +140,7 @@ describe("CriImageService against the registry", () => {
 
   it("should cancel a black-holed pull after containerd's 5 minutes of virtual time, in about a second of real time", async () => {
     await env.faults.apply({ kind: "timeout" });
-    const clock = new VirtualClock({ stallAfterMs: 300 });
+    const clock = new VirtualClock({ stallAfterMs: 300, networkShaped: true });
     const start = clock.now();
     const realStart = performance.now();
     const e = await pullFailure(node(clock));

@@ -59,7 +59,7 @@ describe("CriImageService wire behaviour: transfers", () => {
 
   it("should cancel a hung pull after 5 virtual minutes without progress, in about stallAfterMs", async () => {
     misbehave("hang");
-    const clock = new VirtualClock({ stallAfterMs: 300 });
+    const clock = new VirtualClock({ stallAfterMs: 300, networkShaped: true });
     const start = clock.now();
     const realStart = performance.now();
     const e = await pullFailure(service(clock));
@@ -73,7 +73,7 @@ describe("CriImageService wire behaviour: transfers", () => {
 
   it("should end a resolve at its timeout on the node's clock", async () => {
     misbehave("hang");
-    const clock = new VirtualClock({ stallAfterMs: 300 });
+    const clock = new VirtualClock({ stallAfterMs: 300, networkShaped: true });
     const start = clock.now();
     const e = await service(clock)
       .resolveDigest(REF, undefined, { timeoutMs: 10_000 })
