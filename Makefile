@@ -6,7 +6,7 @@ TOXIPROXY_VERSION := v2.12.0
 KIND_VERSION := v0.33.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
+.PHONY: soak setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
 
 setup: node_modules/.package-lock.json tools dist/.built
 
@@ -140,6 +140,12 @@ report:
 # Writes reports/bench.json, reports/bench.md and reports/bench.svg. BENCH_ARGS=--quick for a smoke run.
 bench: setup bench-tools
 	$(PULLCHECK) bench $(BENCH_ARGS)
+
+# The catalogue SOAK_RUNS times on the simulation while one process per core spins: every cell
+# must pass in every run (outcomes do not depend on machine load). Writes reports/bench.*.
+SOAK_RUNS ?= 20
+soak: setup
+	$(PULLCHECK) bench --only soak --runs $(SOAK_RUNS)
 
 bench-tools:
 	@for tool in skopeo curl; do \

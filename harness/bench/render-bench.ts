@@ -1,4 +1,5 @@
 /** reports/bench.md: the tables, the targets and whether they were met, and the scaling plot. */
+import type { SoakBench } from "./soak-bench.js";
 import { formatBytes } from "../support/size.js";
 import { formatGoDuration } from "../support/duration.js";
 import type { CatalogueBench } from "./catalogue-bench.js";
@@ -15,6 +16,7 @@ export interface BenchReport {
   fleet?: FleetRow[];
   fleetOutage?: FleetRow[];
   fleetScaling?: FleetRow[];
+  soak?: SoakBench;
 }
 
 export const TARGETS = { catalogueS: 60, simOverSkopeo: 0.9, simOverCurl: 0.7, fleet1000S: 30, fleet1000Bytes: 2 * 1024 ** 3 };
@@ -127,6 +129,17 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
       );
       out.push("");
     }
+  }
+  const soak = report.soak;
+  if (soak) {
+    out.push(`## 5. Soak: the catalogue ${soak.runs} times while ${soak.busyProcesses} processes keep every core busy`, "");
+    out.push(
+      table(
+        ["runs", "tests per run", "wall s per run", "cells that did not pass"],
+        [[soak.runs, soak.tests, formatSummary(soak.wallMs, 1, 1000), soak.notPassed.length]],
+      ),
+    );
+    out.push("", `Target: every cell passes in every run — ${met(soak.notPassed.length === 0)}.`, ...soak.notPassed.map((line) => `- ${line}`), "");
   }
   return `${out.join("\n")}\n`;
 }
