@@ -9,7 +9,7 @@ import { builtinPolicies } from "../../harness/policy/load-policies.js";
 import { getFixture } from "../../harness/fixture-images/catalog.js";
 import { REPO_ROOT } from "../../harness/support/repo-root.js";
 import type { Scenario } from "../../harness/scenario/scenario.js";
-import { VirtualClock } from "../../harness/support/clock.js";
+import { VirtualClock } from "../../harness/support/virtual-clock.js";
 
 const scenario: Scenario = { file: "inline", id: "inline", registry: { users: {}, images: [] }, node: { preloaded: [], config: {} }, steps: [] };
 const dir = mkdtempSync(join(tmpdir(), "pullcheck-sim-node-test-"));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VIRTUAL_START, VirtualClock, sleep } from "../../harness/support/clock.js";
+import { sleep } from "../../harness/support/clock.js";
+import { DEFAULT_VIRTUAL_START, VirtualClock } from "../../harness/support/virtual-clock.js";
 
 describe("VirtualClock", () => {
   it("should jump over idle time: a five-minute sleep ends at once, five minutes later on the clock", async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { ContainerOptions } from "../../environment/start-as-containers.js";
-import { VirtualClock } from "../../support/clock.js";
+import { VirtualClock } from "../../support/virtual-clock.js";
 import { REPO_ROOT } from "../../support/repo-root.js";
 import { onCleanup } from "../../support/cleanup.js";
 import { getFixture } from "../../fixture-images/catalog.js";

@@ -46,7 +46,7 @@ export interface FaultKind<F extends { kind: string }> {
   form: "word" | "mapping";
   /**
    * The network is slow or silent on purpose under this fault: on the simulation's clock, real
-   * time then counts while work is under way (support/clock.ts, VirtualClock.setNetworkShaped).
+   * time then counts while work is under way (support/virtual-clock.ts, setNetworkShaped).
    */
   shapesTime: boolean;
   /** Fields besides the kind's own key (mapping form). */

@@ -15,7 +15,7 @@ import { getFixture } from "../../../harness/fixture-images/catalog.js";
 import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 import type { NodeConfig } from "../../../harness/scenario/types.js";
 import type { Scenario } from "../../../harness/scenario/scenario.js";
-import { VirtualClock } from "../../../harness/support/clock.js";
+import { VirtualClock } from "../../../harness/support/virtual-clock.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pullcheck-candidate-limits-test-"));
 

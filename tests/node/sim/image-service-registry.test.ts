@@ -10,7 +10,8 @@ import { startEnvironment, type Environment } from "../../../harness/environment
 import { PullError, type AuthConfig } from "../../../harness/node/sim/cri.js";
 import { CriImageService } from "../../../harness/node/sim/image-service/cri-image-service.js";
 import { getFixture } from "../../../harness/fixture-images/catalog.js";
-import { RealClock, VirtualClock, type Clock } from "../../../harness/support/clock.js";
+import { RealClock, type Clock } from "../../../harness/support/clock.js";
+import { VirtualClock } from "../../../harness/support/virtual-clock.js";
 import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 
 const HOST = "registry.pullcheck.test";

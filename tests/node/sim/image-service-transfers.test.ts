@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PullError } from "../../../harness/node/sim/cri.js";
-import { VirtualClock } from "../../../harness/support/clock.js";
+import { VirtualClock } from "../../../harness/support/virtual-clock.js";
 import { useMisbehavingRegistry, REF, layer, sha, log, service, pullFailure, storedBlobs, url, misbehave } from "./misbehaving-registry.js";
 
 useMisbehavingRegistry();

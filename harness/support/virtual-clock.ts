@@ -1,0 +1,227 @@
+/**
+ * The simulation's clock. It jumps straight to the next timer when no real work is under way.
+ * "Real work" is an Activity: a pull or a registry request opens one and marks progress whenever
+ * bytes move. An activity without progress for `stallAfterMs` of real time counts as stalled (a
+ * black-holed connection); once every open activity is idle or stalled the clock may jump, so a
+ * hang that the kubelet or containerd would wait out for minutes costs about `stallAfterMs` of
+ * real time. Decisions (back-off windows, deadlines) are made on this clock only.
+ *
+ * Real time counts only while the network is shaped on purpose (a latency, bandwidth, stall or
+ * timeout fault: setNetworkShaped): then the clock flows with real time while work is under way,
+ * so a transfer that keeps moving takes its real time. Otherwise work under way takes no virtual
+ * time at all, and only a silence of `unshapedStallAfterMs` counts as a hang: a request that is
+ * slow because the machine is busy is not a slow network, and must not move the clock.
+ */
+import { abortReason, type Activity, type Clock } from "./clock.js";
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+interface OpenActivity {
+  label: string;
+  lastProgressReal: number;
+}
+
+export interface VirtualClockOptions {
+  /** Virtual time at creation (ms since epoch). Default 2026-01-01T00:00:00Z. */
+  start?: number;
+  /** Real milliseconds without progress after which an activity counts as stalled, while the network is shaped. */
+  stallAfterMs?: number;
+  /** The same while it is not (default: the larger of 10 s and stallAfterMs). */
+  unshapedStallAfterMs?: number;
+  /** Whether the network starts shaped (default false; tests of hangs set it). */
+  networkShaped?: boolean;
+}
+
+export const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
+export const DEFAULT_STALL_AFTER_MS = 1_000;
+export const DEFAULT_UNSHAPED_STALL_AFTER_MS = 10_000;
+/**
+ * Real time a timer's consequences get before the clock may jump again (see fireDue). 100 ms was
+ * too little under load (four tests at once, the registry in containers): an aborted request's
+ * error had not yet turned into the next pull when the clock jumped to the runner's deadline.
+ */
+const FIRE_GRACE_MS = 300;
+/** How often the clock checks that the event loop keeps up (see startHeartbeat). */
+const HEARTBEAT_MS = 50;
+
+export class VirtualClock implements Clock {
+  readonly kind = "virtual" as const;
+  private readonly shapedStallAfterMs: number;
+  private readonly unshapedStallAfterMs: number;
+  private shaped = false;
+  /** Virtual time = real time + offset while the network is shaped; frozenNow otherwise. */
+  private offset: number;
+  private frozenNow: number;
+  private readonly timers: Timer[] = [];
+  private readonly activities = new Set<OpenActivity>();
+  private seq = 0;
+  private driving = false;
+  private wake: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(options: VirtualClockOptions = {}) {
+    this.shapedStallAfterMs = options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    this.unshapedStallAfterMs = options.unshapedStallAfterMs ?? Math.max(DEFAULT_UNSHAPED_STALL_AFTER_MS, this.shapedStallAfterMs);
+    this.frozenNow = options.start ?? DEFAULT_VIRTUAL_START;
+    this.offset = this.frozenNow - realNow();
+    this.shaped = options.networkShaped ?? false;
+  }
+
+  get stallAfterMs(): number {
+    return this.shaped ? this.shapedStallAfterMs : this.unshapedStallAfterMs;
+  }
+
+  now(): number {
+    return this.shaped ? realNow() + this.offset : this.frozenNow;
+  }
+
+  setNetworkShaped(shaped: boolean): void {
+    if (shaped === this.shaped) return;
+    if (shaped) this.offset = this.frozenNow - realNow();
+    else this.frozenNow = this.now();
+    this.shaped = shaped;
+    this.drive();
+  }
+
+  /** Moves virtual time forward by `ms` (a jump to the next timer). */
+  private advance(ms: number): void {
+    if (this.shaped) this.offset += ms;
+    else this.frozenNow += ms;
+  }
+
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (at <= this.now()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer: Timer = {
+        at,
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const index = this.timers.indexOf(timer);
+        if (index >= 0) this.timers.splice(index, 1);
+        reject(abortReason(signal!));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.timers.push(timer);
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      this.drive();
+    });
+  }
+
+  beginActivity(label: string): Activity {
+    const activity: OpenActivity = { label, lastProgressReal: realNow() };
+    this.activities.add(activity);
+    if (!this.heartbeat) this.startHeartbeat();
+    return {
+      progress: () => {
+        activity.lastProgressReal = realNow();
+      },
+      end: () => {
+        if (!this.activities.delete(activity)) return;
+        if (this.activities.size === 0) this.stopHeartbeat();
+        this.drive();
+      },
+    };
+  }
+
+  /**
+   * Silence only counts while this process could have heard something. When the event loop is
+   * blocked or starved (a loaded machine), no progress callback can run however fast the bytes
+   * come, so the time the loop was late is added back to every open activity.
+   */
+  private startHeartbeat(): void {
+    let last = realNow();
+    this.heartbeat = setInterval(() => {
+      const now = realNow();
+      const late = now - last - HEARTBEAT_MS;
+      last = now;
+      if (late > 0) for (const activity of this.activities) activity.lastProgressReal += late;
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Labels of the activities that keep the clock from jumping right now (for diagnostics). */
+  busyActivities(): string[] {
+    const now = realNow();
+    return [...this.activities].filter((a) => now - a.lastProgressReal < this.stallAfterMs).map((a) => a.label);
+  }
+
+  private drive(): void {
+    if (this.driving) return;
+    this.driving = true;
+    // Let every promise continuation that is already queued run before deciding to jump.
+    setImmediate(() => setImmediate(() => this.step()));
+  }
+
+  private step(): void {
+    this.driving = false;
+    if (this.wake) {
+      clearTimeout(this.wake);
+      this.wake = undefined;
+    }
+    // A timer that fell due in real time (the clock was held until a moment ago) wakes its
+    // sleeper first; the clock may jump only on a later step, once that sleeper has had its turn.
+    if (this.fireDue()) {
+      if (this.timers.length > 0) this.drive();
+      return;
+    }
+    const next = this.timers[0];
+    if (!next) return;
+    const waitReal = this.realWaitBeforeJump();
+    if (waitReal <= 0) {
+      const gap = next.at - this.now();
+      if (gap > 0) this.advance(gap);
+      this.fireDue();
+      if (this.timers.length > 0) this.drive();
+      return;
+    }
+    // Busy: look again when an activity may stall, or (real time flowing) when the next timer is due.
+    const untilTimer = this.shaped ? Math.max(0, next.at - this.now()) : Infinity;
+    this.wake = setTimeout(() => this.drive(), Math.max(1, Math.min(untilTimer, waitReal)));
+  }
+
+  /** 0 when the clock may jump now, otherwise real ms until the busiest activity could stall. */
+  private realWaitBeforeJump(): number {
+    const now = realNow();
+    let wait = 0;
+    for (const activity of this.activities) {
+      wait = Math.max(wait, activity.lastProgressReal + this.stallAfterMs - now);
+    }
+    return wait;
+  }
+
+  /** Wakes every sleeper whose time has come; true if there was one. */
+  private fireDue(): boolean {
+    const now = this.now();
+    let fired = false;
+    while (this.timers.length > 0 && this.timers[0]!.at <= now) {
+      this.timers.shift()!.resolve();
+      fired = true;
+    }
+    // What a timer sets off (an aborted request, a retry) runs on real I/O callbacks: give every
+    // open activity a short grace before the clock may jump again, so it is not overtaken.
+    if (fired) {
+      const grace = realNow() - this.stallAfterMs + Math.min(FIRE_GRACE_MS, this.stallAfterMs);
+      for (const activity of this.activities) activity.lastProgressReal = Math.max(activity.lastProgressReal, grace);
+    }
+    return fired;
+  }
+}
+
+function realNow(): number {
+  return performance.timeOrigin + performance.now();
+}
