@@ -56,3 +56,8 @@ export function requestKind(request: { method: string; path: string }): RequestK
   if (blobs && request.method === "GET") return "blobGet";
   return "other";
 }
+
+/** The repository a registry API path names ("/v2/team/app/manifests/v1" → "team/app"). */
+export function repositoryOfPath(path: string): string | undefined {
+  return /^\/v2\/(.+)\/(?:manifests|blobs)\/[^/]+$/.exec(path)?.[1];
+}

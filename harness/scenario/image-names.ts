@@ -34,3 +34,9 @@ export function splitRepoTag(repoAndTag: string): { repo: string; tag: string } 
   if (colon <= 0 || repoAndTag.slice(colon).includes("/")) return { repo: repoAndTag, tag: "latest" };
   return { repo: repoAndTag.slice(0, colon), tag: repoAndTag.slice(colon + 1) };
 }
+
+/** "app" of "registry.pullcheck.test/app:v1" or "registry.pullcheck.test/app@sha256:…"; undefined for other hosts. */
+export function repositoryOfImage(image: string): string | undefined {
+  if (!image.startsWith(`${REGISTRY_HOST}/`)) return undefined;
+  return splitRepoTag(image.slice(REGISTRY_HOST.length + 1).split("@")[0]!).repo;
+}

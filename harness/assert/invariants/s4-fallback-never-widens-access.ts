@@ -1,7 +1,8 @@
-import { requestKind, type Observation, type ObservationOf } from "../../observe/observation.js";
+import { repositoryOfPath, requestKind, type Observation, type ObservationOf } from "../../observe/observation.js";
 import { credentialFingerprint } from "../../support/credential-fingerprint.js";
 import { verdict, type Invariant, type PodFacts } from "./invariant.js";
-import { fallbacks, repositoryOf, type Fallback } from "./timeline-facts.js";
+import { fallbacks, type Fallback } from "./timeline-facts.js";
+import { repositoryOfImage } from "../../scenario/image-names.js";
 
 /**
  * A fallback to a cached private image holds only when, before it, the registry itself served
@@ -25,11 +26,11 @@ export const s4: Invariant = {
         const who = pod.secret ? `credentials of ${pod.secret.user}` : "no pull secret";
         const proof = verifyingRequest(all.slice(0, fallback.index), pod, fallback);
         if (proof) {
-          held.push(`pod/${pod.name} fell back to ${fallback.digest ?? repositoryOf(pod.image)} with ${who}: the registry served it to ${proof}`);
+          held.push(`pod/${pod.name} fell back to ${fallback.digest ?? pod.image} with ${who}: the registry served it to ${proof}`);
           continue;
         }
         const policy = policies.get(pod.policy);
-        const line = `pod/${pod.name} started a cached private image (${repositoryOf(pod.image)}${fallback.digest ? `@${fallback.digest}` : ""}) that the registry never served to the pod's own credentials (${who})`;
+        const line = `pod/${pod.name} started a cached private image (${repositoryOfImage(pod.image) ?? pod.image}${fallback.digest ? `@${fallback.digest}` : ""}) that the registry never served to the pod's own credentials (${who})`;
         if (policy?.kind === "proposed" && !policy.requireVerifiedCredentials) expected.push(`${line}; ${policy.name} has requireVerifiedCredentials: false`);
         else violated.push(line);
       }
@@ -45,7 +46,7 @@ export const s4: Invariant = {
 /** The earlier manifest GET that vouches for this pod's credentials and this image, described; undefined when none does. */
 function verifyingRequest(before: readonly Observation[], pod: PodFacts, fallback: Fallback): string | undefined {
   const credential = pod.secret ? credentialFingerprint(pod.secret.user, pod.secret.password) : undefined;
-  const repository = repositoryOf(pod.image);
+  const repository = repositoryOfImage(pod.image);
   const index = before.findIndex(
     (o): o is ObservationOf<"request"> =>
       o.kind === "request" &&
@@ -54,7 +55,8 @@ function verifyingRequest(before: readonly Observation[], pod: PodFacts, fallbac
       o.status >= 200 &&
       o.status < 300 &&
       requestKind(o) === "manifestGet" &&
-      repositoryOf(o.path) === repository &&
+      repository !== undefined &&
+      repositoryOfPath(o.path) === repository &&
       (o.credential === undefined || o.credential === credential) &&
       (fallback.digest === undefined || o.digest === undefined || o.digest === fallback.digest),
   );

@@ -44,15 +44,3 @@ export function fallbacks(timeline: Timeline): Fallback[] {
   });
   return found;
 }
-
-/**
- * The repository of an image reference ("registry.host:5000/team/app:v1@sha256:…" → "team/app")
- * or of a registry API path ("/v2/team/app/manifests/v1" → "team/app").
- */
-export function repositoryOf(imageOrPath: string): string {
-  const api = /^\/v2\/(.+)\/(?:manifests|blobs)\/[^/]+$/.exec(imageOrPath);
-  if (api) return api[1]!;
-  const name = imageOrPath.split("@")[0]!.replace(/:[^/:]+$/, "");
-  const [first, ...rest] = name.split("/");
-  return rest.length > 0 && (first!.includes(".") || first!.includes(":") || first === "localhost") ? rest.join("/") : name;
-}

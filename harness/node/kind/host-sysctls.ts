@@ -15,6 +15,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isRunning } from "../../support/process-tree.js";
 
 const KEYS = [
   "vm.overcommit_memory",
@@ -114,14 +115,7 @@ function releaseHolder(recordFile: string, procSys: string | undefined, holder: 
 }
 
 function liveHolders(record: HostRecord): number[] {
-  return record.holders.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === "EPERM";
-    }
-  });
+  return record.holders.filter(isRunning);
 }
 
 function readRecord(file: string): HostRecord | undefined {

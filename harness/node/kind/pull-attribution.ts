@@ -8,8 +8,8 @@
  * manifest request before it. Container starts are seen by polling, later than they happen, so
  * a request sent before a start is always inside the pod's waiting window.
  */
-import { requestKind } from "../../observe/observation.js";
-import { REGISTRY_HOST } from "../../scenario/image-names.js";
+import { repositoryOfPath, requestKind } from "../../observe/observation.js";
+import { repositoryOfImage } from "../../scenario/image-names.js";
 
 interface TrackedPod {
   name: string;
@@ -33,7 +33,7 @@ export class PullAttribution {
   private readonly lastManifestPod = new Map<string, string>();
 
   podCreated(name: string, image: string, at: number): void {
-    const repo = repositoryOf(image);
+    const repo = repositoryOfImage(image);
     if (repo) this.pods.set(name, { name, repo, createdAt: at, deletedAt: undefined, changes: [], manifestRequestsAt: [] });
   }
 
@@ -49,7 +49,7 @@ export class PullAttribution {
 
   /** The pod the request was for, or undefined when no pod of this node could have sent it. Call in log order. */
   attribute(request: AttributableRequest): string | undefined {
-    const repo = /^\/v2\/(.+)\/(manifests|blobs)\/[^/]+$/.exec(request.path)?.[1];
+    const repo = repositoryOfPath(request.path);
     if (!repo) return undefined;
     const kind = requestKind(request);
     if (kind !== "manifestHead" && kind !== "manifestGet") return this.lastManifestPod.get(repo);
@@ -71,12 +71,4 @@ export class PullAttribution {
   private lastStartBefore(pod: TrackedPod, time: number): number {
     return pod.changes.filter((change) => change.running && change.at <= time).at(-1)?.at ?? -Infinity;
   }
-}
-
-/** "app" of "registry.pullcheck.test/app:v1" or "registry.pullcheck.test/app@sha256:…"; undefined for other hosts. */
-function repositoryOf(image: string): string | undefined {
-  if (!image.startsWith(`${REGISTRY_HOST}/`)) return undefined;
-  const rest = image.slice(REGISTRY_HOST.length + 1).split("@")[0]!;
-  const colon = rest.lastIndexOf(":");
-  return colon > 0 && !rest.slice(colon).includes("/") ? rest.slice(0, colon) : rest;
 }

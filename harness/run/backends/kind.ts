@@ -22,6 +22,7 @@ import { EnvironmentError } from "../../support/errors.js";
 import { commandOutputOrUndefined } from "../../support/command.js";
 import { fixtureWorld } from "../fixture-world.js";
 import type { Backend } from "./backend.js";
+import type { PlannedTest } from "../planned-test.js";
 import type { KindRunOptions } from "./kind-options.js";
 import { SharedKindCluster } from "./shared-kind-cluster.js";
 import type { GateLogEntry } from "../../environment/gate/http-gate.js";
@@ -48,14 +49,11 @@ export const kind: Backend = {
   concurrency: (config) => Math.max(1, config.kind?.workers ?? 0),
   testTimeoutMs: 30 * 60_000,
   realTimeMs: (test) =>
-    test.scenario.steps.reduce((sum, step) => {
-      if (step.kind === "wait") return sum + step.ms;
-      if (step.kind !== "expect") return sum;
-      return sum + ((step.perPolicy[test.policy.name] ?? step.default)?.staysMs ?? 0);
-    }, 0),
+    sum(waitsOf(test)) +
+    sum(test.scenario.steps.map((step) => (step.kind === "expect" ? ((step.perPolicy[test.policy.name] ?? step.default)?.staysMs ?? 0) : 0))),
   cannotRun(test, config) {
-    const waits = test.scenario.steps.flatMap((step) => (step.kind === "wait" ? [step.ms] : []));
-    const waited = waits.reduce((sum, ms) => sum + ms, 0);
+    const waits = waitsOf(test);
+    const waited = sum(waits);
     if (waited > KIND_MAX_WAIT_MS)
       return `it waits ${formatDuration(waited)} of real time on kind (${waits.map((ms) => `wait ${formatDuration(ms)}`).join(", ")}), more than the ${formatDuration(KIND_MAX_WAIT_MS)} a kind test may; the simulation runs it on its virtual clock`;
     if (test.policy.kind !== "proposed" || config.kind?.policyFile || config.kind?.supportedPolicies.includes(test.policy.name)) return undefined;
@@ -95,6 +93,9 @@ function imageLabel(image: string, label: string): string | undefined {
   const value = commandOutputOrUndefined("docker", ["image", "inspect", "--format", `{{index .Config.Labels "${label}"}}`, image]);
   return value === "" || value === "<no value>" ? undefined : value;
 }
+
+const waitsOf = (test: PlannedTest) => test.scenario.steps.flatMap((step) => (step.kind === "wait" ? [step.ms] : []));
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /** The run's cluster, by name: every world of the run shares it. */
 const clusters = new Map<string, SharedKindCluster>();
