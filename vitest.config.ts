@@ -12,6 +12,8 @@ export default defineConfig({
     maxConcurrency: 4,
     reporters: [
       "default",
+      // Read by .ci/run, which prints the failures again at the very end of a failed run.
+      ["json", { outputFile: "test-results/vitest.json" }],
       [
         "allure-vitest/reporter",
         {
