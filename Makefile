@@ -167,7 +167,7 @@ clean:
 	-docker network ls -q --filter label=dev.pullcheck=true 2>/dev/null | xargs -r docker network rm >/dev/null
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
 	-[ -d node_modules/tsx ] && node --import tsx harness/node/kind/restore-abandoned-sysctls.ts
-	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench}-*
+	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench,vitest}-*
 	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke
 
 # make images: local stand-ins for the container images, built FROM scratch (images/README.md).

@@ -23,7 +23,8 @@ export interface SignalForwarding {
 
 const DESCENDANTS_EXIT_TIMEOUT_MS = 30_000;
 
-export function forwardSignalsToChildren(): SignalForwarding {
+/** `release` runs once the processes below have exited (or the wait gave up). */
+export function forwardSignalsToChildren(release: () => void): SignalForwarding {
   let received: NodeJS.Signals | undefined;
   const forward = (signal: NodeJS.Signals) => {
     received ??= signal;
@@ -34,6 +35,7 @@ export function forwardSignalsToChildren(): SignalForwarding {
     const deadline = Date.now() + DESCENDANTS_EXIT_TIMEOUT_MS;
     const pause = new Int32Array(new SharedArrayBuffer(4));
     while (below.some(({ pid }) => isRunning(pid)) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
+    release();
   };
   for (const signal of SIGNALS) process.prependListener(signal, forward);
   // `npx pullcheck` killed alone (even by SIGKILL) leaves this process behind: it stops as on a SIGTERM.

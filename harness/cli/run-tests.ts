@@ -1,5 +1,7 @@
 /** Runs the conformance test file in vitest with this run's configuration, and judges the run. */
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { startVitest } from "vitest/node";
 import type { Reporter, SerializedError } from "vitest/node";
 import { type RunConfig } from "../run/run-config.js";
@@ -31,22 +33,31 @@ export interface RunTestsResult {
 
 export async function runTests(config: RunConfig, options: RunTestsOptions): Promise<RunTestsResult> {
   process.env.PULLCHECK_RUN = JSON.stringify(config);
-  const signals = forwardSignalsToChildren();
+  const vitestTemp = mkdtempSync(join(tmpdir(), "pullcheck-vitest-"));
+  const removeVitestTemp = () => rmSync(vitestTemp, { recursive: true, force: true });
+  const signals = forwardSignalsToChildren(removeVitestTemp);
   try {
-    return await runVitest(config, options, signals);
+    return await runVitest(config, options, signals, vitestTemp);
   } finally {
     signals.stop();
+    removeVitestTemp();
   }
 }
 
-async function runVitest(config: RunConfig, options: RunTestsOptions, signals: SignalForwarding): Promise<RunTestsResult> {
+async function runVitest(config: RunConfig, options: RunTestsOptions, signals: SignalForwarding, vitestTemp: string): Promise<RunTestsResult> {
   const onTerminal = options.progress.isTTY && !process.env.CI;
   const defaultBackend = config.backends[0] ?? "sim";
   const collector = new RunCollector(defaultBackend);
   const progress: Reporter = onTerminal
     ? new ProgressReporter(defaultBackend, options.progress)
     : new LineReporter(defaultBackend, (text) => options.progress.write(text), options.annotate);
-  const vitest = await startVitest(
+  // vitest keeps copies of transformed modules for its worker processes in tmpdir()/<random>,
+  // chosen when its instance is made, synchronously inside startVitest, and removed only by a
+  // clean close. Made under a folder of this run's, they go with it on a signal too, and
+  // `make clean` finds them after a SIGKILL.
+  const systemTemp = process.env.TMPDIR;
+  process.env.TMPDIR = vitestTemp;
+  const started = startVitest(
     "test",
     [CATALOGUE_TEST_FILE],
     {
@@ -64,6 +75,9 @@ async function runVitest(config: RunConfig, options: RunTestsOptions, signals: S
     {},
     { stdout: options.progress, stderr: process.stderr },
   );
+  if (systemTemp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = systemTemp;
+  const vitest = await started;
   await vitest.close();
   return { exitCode: signals.exitCode() ?? runExitCode(collector.tests, collector.errors), tests: collector.tests, errors: collector.errors };
 }

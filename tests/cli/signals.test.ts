@@ -1,14 +1,15 @@
 /**
  * A run stopped from outside releases what it started: no process that was below it (the CLI,
- * its workers, registries, Toxiproxies) and no registry folder of the run is left.
+ * its workers, registries, Toxiproxies) and nothing in its temp folder (TMPDIR) is left.
  * - `kill PID` (SIGTERM to the CLI alone, as a CI runner's cancel sends it): the CLI stops its
  *   workers and exits 143;
  * - SIGKILL to the CLI: its workers see their parent gone and release what they hold (silently:
- *   their output went through the CLI);
+ *   their output went through the CLI); vitest's module copies, the CLI's own, are left for
+ *   `make clean` (pullcheck-vitest-*);
  * - SIGKILL to a wrapper above the CLI (as to `npx pullcheck`): the CLI sees its parent gone.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -27,6 +28,8 @@ interface StartedRun {
   below: ProcessRow[];
   /** The registries' folders (registry serve <dir>/config.yml). */
   folders: string[];
+  /** The run's TMPDIR, a folder of its own. */
+  temp: string;
   exited: Promise<number | null>;
 }
 
@@ -35,7 +38,9 @@ async function startRun(name: string, wrapped: boolean): Promise<StartedRun> {
   const cli = [process.execPath, join(ROOT, "bin", "pullcheck.mjs"), "run", join(ROOT, "scenarios"), "--output", join(work, name)];
   // `; exit $?` keeps the shell from exec-ing the CLI in its place.
   const [command, ...args] = wrapped ? ["sh", "-c", `${cli.map((a) => `'${a}'`).join(" ")}; exit $?`] : cli;
-  const top = spawn(command!, args, { cwd: ROOT, env: { ...process.env, CI: "true", PULLCHECK_RUN: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const temp = join(work, `${name}-tmp`);
+  mkdirSync(temp);
+  const top = spawn(command!, args, { cwd: ROOT, env: { ...process.env, CI: "true", PULLCHECK_RUN: "", TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const exited = new Promise<number | null>((resolve) => top.on("exit", (code) => resolve(code)));
   await new Promise<void>((resolve) => {
@@ -49,7 +54,7 @@ async function startRun(name: string, wrapped: boolean): Promise<StartedRun> {
   const below = descendantsOf(top.pid!);
   const services = below.filter((p) => /\.tools\/bin\/(registry|toxiproxy-server) /.test(p.args));
   expect(services.length, "the run's registries and Toxiproxies are up").toBeGreaterThan(0);
-  return { top, output: () => out, below, folders: services.flatMap((p) => /serve (\S+)\/config\.yml/.exec(p.args)?.[1] ?? []), exited };
+  return { top, output: () => out, below, folders: services.flatMap((p) => /serve (\S+)\/config\.yml/.exec(p.args)?.[1] ?? []), temp, exited };
 }
 
 /** Waits until none of the run's processes is left; fails naming the ones that are. */
@@ -64,6 +69,11 @@ async function expectAllGone(run: StartedRun): Promise<void> {
   expect(run.folders.filter((dir) => existsSync(dir))).toEqual([]);
 }
 
+/** What is left in the run's TMPDIR, less what `make clean` removes when `cleanable` matches. */
+function leftInTemp(run: StartedRun, cleanable?: RegExp): string[] {
+  return readdirSync(run.temp).filter((name) => !cleanable?.test(name));
+}
+
 describe("pullcheck run stopped from outside", () => {
   it("should stop its workers on SIGTERM, which release their registries, Toxiproxies and temp dirs, and exit 143", async () => {
     const run = await startRun("sigterm", false);
@@ -72,6 +82,7 @@ describe("pullcheck run stopped from outside", () => {
     expect(run.output()).toContain("SIGTERM: stopping the tests");
     expect(run.below.filter((p) => isRunning(p.pid)).map((p) => p.args)).toEqual([]);
     expect(run.folders.filter((dir) => existsSync(dir))).toEqual([]);
+    expect(leftInTemp(run)).toEqual([]);
   }, 120_000);
 
   // Nothing can say so: the workers' output went through the CLI, which is gone.
@@ -79,6 +90,7 @@ describe("pullcheck run stopped from outside", () => {
     const run = await startRun("sigkill-cli", false);
     run.top.kill("SIGKILL");
     await expectAllGone(run);
+    expect(leftInTemp(run, /^pullcheck-vitest-/)).toEqual([]);
   }, 120_000);
 
   it("should stop when a wrapper above the CLI is killed with SIGKILL, as npx may be", async () => {
@@ -86,5 +98,6 @@ describe("pullcheck run stopped from outside", () => {
     run.top.kill("SIGKILL");
     await expectAllGone(run);
     expect(run.output()).toContain("pullcheck: the process that started this run is gone");
+    expect(leftInTemp(run)).toEqual([]);
   }, 120_000);
 });

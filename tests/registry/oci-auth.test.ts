@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseAuthChallenges } from "../../harness/node/sim/registry-client/auth-challenge.js";
 import { RegistryClient } from "../../harness/node/sim/registry-client/registry-client.js";
+import type { CredentialsSentElsewhere, OnCredentialsSent } from "../../harness/node/sim/registry-client/authorizer.js";
 import { RegistryError } from "../../harness/node/sim/registry-client/registry-error.js";
 import { RealClock } from "../../harness/support/clock.js";
 
@@ -41,8 +42,11 @@ interface Seen {
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
-/** A registry front that only answers manifest HEADs, behind Basic or Bearer auth. */
-function startAuthServer(mode: "basic" | "bearer", tokenPostStatus = 200) {
+/**
+ * A registry front that only answers manifest HEADs, behind Basic or Bearer auth. Its bearer
+ * challenge names its own /token, or `realm()` when given (a token server on another host).
+ */
+function startAuthServer(mode: "basic" | "bearer", tokenPostStatus = 200, realm?: () => string) {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, userAgent: req.headers["user-agent"] });
@@ -60,7 +64,9 @@ function startAuthServer(mode: "basic" | "bearer", tokenPostStatus = 200) {
     const authorized = mode === "basic" ? req.headers.authorization === good : /^Bearer (posted|got)$/.test(req.headers.authorization ?? "");
     if (!authorized) {
       const challenge =
-        mode === "basic" ? 'Basic realm="pullcheck"' : `Bearer realm="http://127.0.0.1:${port}/token",service="pullcheck",scope="repository:app:pull"`;
+        mode === "basic"
+          ? 'Basic realm="pullcheck"'
+          : `Bearer realm="${realm?.() ?? `http://127.0.0.1:${port}/token`}",service="pullcheck",scope="repository:app:pull"`;
       res.writeHead(401, { "www-authenticate": challenge, "content-type": "application/json" }).end();
       return;
     }
@@ -74,8 +80,8 @@ async function listen(server: http.Server): Promise<string> {
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function client(endpoint: string) {
-  return new RegistryClient({ hosts: { "registry.pullcheck.test": endpoint }, userAgent: "pullcheck-node/node-a", clock: new RealClock() });
+function client(endpoint: string, onCredentialsSent?: OnCredentialsSent) {
+  return new RegistryClient({ hosts: { "registry.pullcheck.test": endpoint }, userAgent: "pullcheck-node/node-a", clock: new RealClock(), onCredentialsSent });
 }
 
 const request = { signal: new AbortController().signal, progress: () => {}, requester: "pod/default/probe" };
@@ -138,7 +144,8 @@ describe("RegistryClient authorization, Basic", () => {
 });
 
 describe("RegistryClient authorization, Bearer", () => {
-  const servers = [startAuthServer("bearer"), startAuthServer("bearer", 404)];
+  // The third names the first one's /token as its realm: a token server on another host.
+  const servers = [startAuthServer("bearer"), startAuthServer("bearer", 404), startAuthServer("bearer", 200, () => `http://${endpoints[0]}/token`)];
   const endpoints: string[] = [];
   const clients: RegistryClient[] = [];
   beforeAll(async () => {
@@ -149,11 +156,25 @@ describe("RegistryClient authorization, Bearer", () => {
     clients.forEach((c) => c.close());
     await Promise.all(servers.map((s) => new Promise((resolve) => s.server.close(resolve))));
   });
+  const sentElsewhere: CredentialsSentElsewhere[] = [];
+  afterEach(() => (sentElsewhere.length = 0));
   const make = (i: number) => {
-    const c = client(endpoints[i]!);
+    const c = client(endpoints[i]!, (sent) => sentElsewhere.push(sent));
     clients.push(c);
     return c;
   };
+
+  it("should send the password to a realm on another host, as containerd does, and say so", async () => {
+    await make(2).resolve(REF, { username: "alice", password: "secret" }, request);
+    expect(servers[0]!.seen.map((s) => `${s.method} ${s.url.split("?")[0]}`)).toEqual(["POST /token"]);
+    expect(sentElsewhere).toEqual([{ user: "alice", registry: endpoints[2], tokenServer: endpoints[0], requester: "pod/default/probe" }]);
+  });
+
+  it("should not report a realm on the registry's own host, nor an anonymous token", async () => {
+    await make(0).resolve(REF, { username: "alice", password: "secret" }, request);
+    await failure(make(1).resolve(REF, undefined, request));
+    expect(sentElsewhere).toEqual([]);
+  });
 
   it("should fetch a token with the OAuth password grant and reuse it for the same scope", async () => {
     const c = make(0);

@@ -64,6 +64,12 @@ export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
     storeDir: join(options.nodeDir, "containerd"),
     hosts: { [REGISTRY_HOST]: options.endpoint },
     clock: options.clock,
+    onCredentialsSent: ({ user, registry, tokenServer, requester }) =>
+      options.timeline.add({
+        kind: "note",
+        at: options.clock.now(),
+        text: `${requester ?? options.nodeName}: the password of user "${user}" went to the token server ${tokenServer}, which the challenge of registry ${registry} named (another host; containerd sends it there too)`,
+      }),
   });
   for (const { reference, variant } of preloadedImages(options.scenario)) await preloadImage(images, reference, options.fixture(variant));
   return new SimNode(options, images);

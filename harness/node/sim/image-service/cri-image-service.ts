@@ -10,6 +10,7 @@ import type { Clock } from "../../../support/clock.js";
 import type { Platform } from "../registry-client/descriptor.js";
 import { InvalidReferenceError, formatReference, parseImageReference } from "../registry-client/image-reference.js";
 import { RegistryClient, type RequestOptions } from "../registry-client/registry-client.js";
+import type { OnCredentialsSent } from "../registry-client/authorizer.js";
 import { RegistryError } from "../registry-client/registry-error.js";
 import { ContentStore } from "./content-store.js";
 import { CriPullError } from "./cri-error.js";
@@ -29,6 +30,8 @@ export interface CriImageServiceOptions {
   platform?: Platform;
   /** containerd's image_pull_progress_timeout; 0 disables it. Default 5m. */
   pullProgressTimeoutMs?: number;
+  /** Told when credentials go to a bearer token server on another host than the registry's. */
+  onCredentialsSent?: OnCredentialsSent;
 }
 
 export class CriImageService implements ImageService {
@@ -48,6 +51,7 @@ export class CriImageService implements ImageService {
       userAgent: nodeRequester(options.nodeName),
       clock: options.clock,
       platform: options.platform,
+      onCredentialsSent: options.onCredentialsSent,
     });
   }
 

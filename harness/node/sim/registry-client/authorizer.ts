@@ -5,6 +5,9 @@
  * Bearer (tokens fetched from the realm and cached per scope set) — and the request is retried.
  * A second bearer challenge carrying `error=` for the same request is final
  * ("server message: <error>: authorization failed").
+ * containerd sends the username and password to whatever realm a challenge names, on any host;
+ * so does the simulation, and it tells `onCredentialsSent` whenever that host is not the
+ * registry's own, for the run's timeline.
  */
 import type { AuthConfig } from "../cri.js";
 import { parseAuthChallenges } from "./auth-challenge.js";
@@ -29,10 +32,26 @@ export interface Unauthorized {
   responses: number;
 }
 
+/** Credentials that went to a token server other than the registry they were meant for. */
+export interface CredentialsSentElsewhere {
+  user: string;
+  /** host:port of the registry whose challenge named the realm. */
+  registry: string;
+  /** host:port of the realm. */
+  tokenServer: string;
+  /** Who pulled ("pod/default/probe"), when the caller said. */
+  requester: string | undefined;
+}
+
+export type OnCredentialsSent = (sent: CredentialsSentElsewhere) => void;
+
 export class Authorizer {
   private readonly handlers = new Map<string, Handler>();
 
-  constructor(private readonly credentials: AuthConfig | undefined) {}
+  constructor(
+    private readonly credentials: AuthConfig | undefined,
+    private readonly onCredentialsSent?: OnCredentialsSent,
+  ) {}
 
   /** The Authorization header for a request to `authority`, or undefined while anonymous. */
   async authorize(ctx: RequestContext, authority: string, repositoryScope: string): Promise<string | undefined> {
@@ -45,7 +64,7 @@ export class Authorizer {
     if (cached && (cached.expiresAt === undefined || cached.expiresAt > ctx.clock.now())) {
       return `Bearer ${(await cached.token).token}`;
     }
-    const entry: CachedToken = { token: this.fetch(ctx, handler, scopes), expiresAt: undefined };
+    const entry: CachedToken = { token: this.fetch(ctx, authority, handler, scopes), expiresAt: undefined };
     handler.tokens.set(key, entry);
     const token = await entry.token;
     if (token.expiresInSeconds > 0) entry.expiresAt = ctx.clock.now() + token.expiresInSeconds * 1000;
@@ -83,8 +102,20 @@ export class Authorizer {
     return false;
   }
 
-  private async fetch(ctx: RequestContext, handler: Handler & { scheme: "bearer" }, scopes: string[]): Promise<Token> {
+  private async fetch(ctx: RequestContext, authority: string, handler: Handler & { scheme: "bearer" }, scopes: string[]): Promise<Token> {
     const { username, password } = this.credentials ?? { username: "", password: "" };
+    const tokenServer = hostOf(handler.realm);
+    if (password !== "" && tokenServer !== undefined && tokenServer !== authority) {
+      this.onCredentialsSent?.({ user: username, registry: authority, tokenServer, requester: ctx.requester });
+    }
     return fetchToken(ctx, { realm: handler.realm, service: handler.service, scopes, username, secret: password });
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
   }
 }

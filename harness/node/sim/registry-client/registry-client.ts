@@ -12,7 +12,7 @@
 import http from "node:http";
 import type { AuthConfig } from "../cri.js";
 import type { Clock } from "../../../support/clock.js";
-import { Authorizer } from "./authorizer.js";
+import { Authorizer, type OnCredentialsSent } from "./authorizer.js";
 import type { BlobSink } from "./blob-fetcher.js";
 import { DEFAULT_PLATFORM, type Descriptor, type Platform } from "./descriptor.js";
 import { parseImageReference, formatReference, type ImageReference } from "./image-reference.js";
@@ -29,6 +29,8 @@ export interface RegistryClientOptions {
   userAgent: string;
   clock: Clock;
   platform?: Platform;
+  /** Told when credentials go to a bearer token server on another host than the registry's. */
+  onCredentialsSent?: OnCredentialsSent;
 }
 
 export interface RequestOptions {
@@ -79,11 +81,11 @@ export class RegistryClient {
 
   private context(options: RequestOptions): RequestContext {
     const userAgent = options.requester ? `${this.options.userAgent} ${options.requester}` : this.options.userAgent;
-    return { signal: options.signal, progress: options.progress, clock: this.options.clock, agent: this.agent, userAgent };
+    return { signal: options.signal, progress: options.progress, clock: this.options.clock, agent: this.agent, userAgent, requester: options.requester };
   }
 
   private session(ref: ImageReference, auth: AuthConfig | undefined): RegistrySession {
-    return new RegistrySession(this.endpoint(ref.host), ref.repository, new Authorizer(auth));
+    return new RegistrySession(this.endpoint(ref.host), ref.repository, new Authorizer(auth, this.options.onCredentialsSent));
   }
 
   private endpoint(host: string): RegistryEndpoint {

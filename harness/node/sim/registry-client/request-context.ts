@@ -12,6 +12,8 @@ export interface RequestContext {
   clock: Clock;
   agent: http.Agent;
   userAgent: string;
+  /** Who pulls, as the User-Agent's last word says ("pod/default/probe"), when the caller said. */
+  requester: string | undefined;
 }
 
 /**
