@@ -2,6 +2,8 @@
 export interface Series {
   label: string;
   points: { x: number; y: number }[];
+  /** Draw a dot (with its value on hover) at every point; default true. */
+  markers?: boolean;
 }
 
 export interface Panel {
@@ -46,7 +48,7 @@ function renderPanel(panel: Panel): string {
       const colour = COLOURS[i % COLOURS.length];
       const sorted = [...series.points].sort((a, b) => a.x - b.x);
       const path = sorted.map((p, j) => `${j === 0 ? "M" : "L"}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ");
-      const dots = sorted
+      const dots = ((series.markers ?? true) ? sorted : [])
         .map(
           (p) =>
             `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3" fill="${colour}"><title>${escape(series.label)}: ${format(p.x)} → ${format(p.y)}</title></circle>`,

@@ -1,4 +1,5 @@
 /** `pullcheck fleet`: a restart storm of N simulated nodes under one policy, and what it cost the registry. */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
@@ -7,17 +8,23 @@ import { policiesWith } from "../policy/load-policies.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { formatBytes } from "../support/size.js";
 import { runFleet, type FleetResult } from "../fleet/run-fleet.js";
+import { renderRequestPlot } from "../fleet/request-plot.js";
+import { ensureWritableFolder } from "../support/writable-folder.js";
+
+const MAX_NODES = 10_000;
 
 export const FLEET_USAGE = `usage: pullcheck fleet --nodes N --policy NAME [--policy NAME]… [options]
 
-  --nodes N          simulated nodes in this process (1–5000), sharing one registry and Toxiproxy
+  --nodes N          simulated nodes in this process (1–10000), sharing one registry and Toxiproxy
   --policy NAME      the pod's imagePullPolicy (repeatable: one storm per policy)
   --policies FILE    extra policy definitions
   --outage DURATION  start the pods while the registry is down and heal it after DURATION (e.g. 60s);
                      default 0: every pod starts when the outage heals
   --cached VARIANT   what every node has cached under app:latest (default v1)
   --latest VARIANT   what app:latest points at in the registry (default v2)
-  --json             print the results as JSON`;
+  --json             print the results as JSON
+  --report DIR       also write fleet.md (the table), fleet.json and fleet.svg (the registry's
+                     requests over time, per policy) into DIR`;
 
 const FLEET_VARIANTS = ["v1", "v2", "v3"];
 
@@ -38,6 +45,7 @@ export async function fleetCommand(args: string[]): Promise<number> {
         cached: { type: "string" },
         latest: { type: "string" },
         json: { type: "boolean" },
+        report: { type: "string" },
       },
     });
   } catch (error) {
@@ -45,11 +53,11 @@ export async function fleetCommand(args: string[]): Promise<number> {
   }
   const { values } = parsed;
   const nodes = Number(values.nodes);
-  if (values.nodes === undefined || !Number.isInteger(nodes) || nodes < 1 || nodes > 5000) {
+  if (values.nodes === undefined || !/^\d+$/.test(values.nodes) || nodes < 1 || nodes > MAX_NODES) {
     throw new InputError([
       {
         path: "--nodes",
-        message: values.nodes === undefined ? "missing" : `"${values.nodes}" is not a whole number from 1 to 5000`,
+        message: values.nodes === undefined ? "missing" : `"${values.nodes}" is not a whole number from 1 to ${MAX_NODES}`,
         hint: "e.g. --nodes 1000",
       },
     ]);
@@ -78,6 +86,8 @@ export async function fleetCommand(args: string[]): Promise<number> {
       ]);
     }
   }
+  const reportDir = values.report === undefined ? undefined : resolve(values.report);
+  if (reportDir) ensureWritableFolder(reportDir, "--report");
   const results: FleetResult[] = [];
   for (const policy of chosen) {
     results.push(
@@ -92,7 +102,13 @@ export async function fleetCommand(args: string[]): Promise<number> {
       }),
     );
   }
-  console.log(values.json ? JSON.stringify(results, null, 2) : renderFleetTable(results));
+  const table = renderFleetTable(results);
+  if (reportDir) {
+    writeFileSync(join(reportDir, "fleet.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(reportDir, "fleet.svg"), renderRequestPlot(results));
+    writeFileSync(join(reportDir, "fleet.md"), `# Fleet restart storm\n\n${table}\n\n![registry requests over time, per policy](fleet.svg)\n`);
+  }
+  console.log(values.json ? JSON.stringify(results, null, 2) : table);
   return results.every((r) => r.allRunningAfterHealMs !== undefined) ? 0 : 1;
 }
 

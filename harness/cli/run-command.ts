@@ -1,7 +1,8 @@
 /** `pullcheck run`, `list` and `validate`. */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { InputError, errorMessage } from "../support/errors.js";
+import { ensureWritableFolder } from "../support/writable-folder.js";
 import { loadCatalogue } from "../run/catalogue.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { buildReport } from "./build-report.js";
@@ -61,30 +62,13 @@ export function validateCommand(args: string[]): number {
  * (a path under /proc, a file, a read-only mount) is bad input now, not a test worker stuck later.
  */
 function emptyRunFolders(dirs: string[], flag: string, junitFile: string | undefined): void {
-  const writable = (dir: string, what: string) => {
-    try {
-      makeFolders(dir);
-      const probe = join(dir, `.pullcheck-write-test-${process.pid}`);
-      writeFileSync(probe, "");
-      rmSync(probe);
-    } catch (error) {
-      throw new InputError([{ path: what, message: `cannot write ${dir}: ${errorMessage(error)}`, hint: "choose a folder this user can create and write" }]);
-    }
-  };
   for (const dir of dirs) {
     try {
       rmSync(dir, { recursive: true, force: true });
     } catch (error) {
       throw new InputError([{ path: flag, message: `cannot empty ${dir}: ${errorMessage(error)}`, hint: "choose a folder this user can create and write" }]);
     }
-    writable(dir, flag);
+    ensureWritableFolder(dir, flag);
   }
-  if (junitFile) writable(dirname(junitFile), "--junit");
-}
-
-/** mkdir -p, one level at a time: Node's recursive mkdir loops forever under /proc. */
-function makeFolders(dir: string): void {
-  const missing: string[] = [];
-  for (let at = dir; !existsSync(at); at = dirname(at)) missing.unshift(at);
-  for (const folder of missing) mkdirSync(folder);
+  if (junitFile) ensureWritableFolder(dirname(junitFile), "--junit");
 }

@@ -23,6 +23,7 @@ import { REGISTRY_HOST } from "../scenario/image-names.js";
 import { onCleanup } from "../support/cleanup.js";
 import { FLEET_REPO, FLEET_TAG, fleetScenario } from "./fleet-scenario.js";
 import { watchMemoryPeak } from "./memory-peak.js";
+import { RequestSeries, type RequestsInSecond } from "./request-series.js";
 
 export interface FleetOptions {
   nodes: number;
@@ -52,6 +53,8 @@ export interface FleetResult {
   /** Pods by what they run: a fixture variant, or the waiting reason of those that do not run. */
   outcomes: Record<string, number>;
   requests: Record<Exclude<RequestKind, "other">, number> & { other: number; total: number };
+  /** The registry's requests by virtual second since the pods started (seconds without any left out). */
+  requestsOverTime: RequestsInSecond[];
   bytesServed: number;
   peakRssBytes: number;
 }
@@ -95,19 +98,23 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const setupRealMs = performance.now() - setupStart;
 
     const stormStart = performance.now();
+    const series = new RequestSeries(() => environment.requests(), clock, clock.now());
     const hold = clock.beginActivity("fleet: start pods");
     if (outageMs > 0) await environment.faults.apply({ kind: "down" });
     const pod = { name: "app", image: `${REGISTRY_HOST}/${FLEET_REPO}:${FLEET_TAG}`, imagePullPolicy: options.policy };
     await Promise.all(nodes.map((node) => node.createPod(pod)));
     hold.end();
     if (outageMs > 0) {
-      await sleep(clock, outageMs);
+      await secondBySecond(clock, clock.now() + outageMs, () => {
+        series.sample();
+        return false;
+      });
       const healing = clock.beginActivity("fleet: heal");
       await environment.faults.heal();
       healing.end();
     }
     const healedAt = clock.now();
-    const allRunningAfterHealMs = await waitForAllRunning(nodes, clock, healedAt + deadlineMs);
+    const allRunningAfterHealMs = await waitForAllRunning(nodes, clock, healedAt + deadlineMs, series);
     const stormRealMs = performance.now() - stormStart;
 
     const outcomes: Record<string, number> = {};
@@ -134,6 +141,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       allRunningAfterHealMs: allRunningAfterHealMs === undefined ? undefined : Math.max(0, allRunningAfterHealMs - healedAt),
       outcomes,
       requests,
+      requestsOverTime: series.nonEmptySeconds(),
       bytesServed,
     };
     return { ...result, peakRssBytes: memory.stop().peakRssBytes };
@@ -147,12 +155,18 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 }
 
 /** Virtual time at which the last pod ran, or undefined when the deadline came first. */
-async function waitForAllRunning(nodes: SimNode[], clock: VirtualClock, deadline: number): Promise<number | undefined> {
-  while (clock.now() < deadline) {
-    if (nodes.every((node) => node.containerStatus("app")?.state?.running)) {
-      return Math.max(...nodes.map((node) => node.containerStatus("app")!.state!.running!.startedAt!.getTime()));
-    }
-    await sleep(clock, 1_000);
-  }
-  return undefined;
+async function waitForAllRunning(nodes: SimNode[], clock: VirtualClock, deadline: number, series: RequestSeries): Promise<number | undefined> {
+  const allRunning = () => nodes.every((node) => node.containerStatus("app")?.state?.running);
+  await secondBySecond(clock, deadline, () => {
+    series.sample();
+    return allRunning();
+  });
+  series.sample();
+  if (!allRunning()) return undefined;
+  return Math.max(...nodes.map((node) => node.containerStatus("app")!.state!.running!.startedAt!.getTime()));
+}
+
+/** Calls `done` now and after every virtual second until it says true or `until` comes. */
+async function secondBySecond(clock: VirtualClock, until: number, done: () => boolean): Promise<void> {
+  while (!done() && clock.now() < until) await sleep(clock, Math.min(1_000, until - clock.now()));
 }

@@ -53,6 +53,14 @@ describe("pullcheck CLI", () => {
     const unknown = pullcheck("fleet", "--nodes", "3", "--policy", "Sometimes");
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain("unknown policy Sometimes");
+    for (const nodes of ["10001", "0", "1e3"]) {
+      const tooMany = pullcheck("fleet", "--nodes", nodes, "--policy", "Always");
+      expect(tooMany.code, nodes).toBe(2);
+      expect(tooMany.out).toContain(`--nodes: "${nodes}" is not a whole number from 1 to 10000`);
+    }
+    const report = pullcheck("fleet", "--nodes", "3", "--policy", "Always", "--report", "/proc/pullcheck-fleet");
+    expect(report.code, report.out).toBe(2);
+    expect(report.out).toContain("--report: cannot write /proc/pullcheck-fleet");
     for (const value of ["zero", "1e1", "4.0"]) {
       const parallel = pullcheck("list", EXAMPLE, "--parallel", value);
       expect(parallel.code, value).toBe(2);

@@ -19,6 +19,8 @@ describe("fleet", () => {
     expect(result.requests).toMatchObject({ manifestHead: 5, manifestGet: 5, blobGet: 10 });
     expect(result.bytesServed).toBeGreaterThan(0);
     expect(result.allRunningAfterHealMs).toBeDefined();
+    // No fault and no network shaping: the clock stands still while the pulls run.
+    expect(result.requestsOverTime).toEqual([{ second: 0, manifestHead: 5, manifestGet: 5, blobGet: 10, other: 0 }]);
   });
 
   it("IfNotPresent: every node starts its cached release without a single request", async () => {
@@ -31,10 +33,16 @@ describe("fleet", () => {
     const always = await fleet("Always", 60_000);
     expect(always.outcomes).toEqual({ v2: 5 });
     expect(always.allRunningAfterHealMs).toBeGreaterThan(0);
+    // The registry is down until second 60: it sees nothing before, and the retries after.
+    expect(always.requestsOverTime.length).toBeGreaterThan(0);
+    expect(always.requestsOverTime[0]!.second).toBeGreaterThanOrEqual(60);
+    const sum = (kind: "manifestHead" | "blobGet") => always.requestsOverTime.reduce((total, s) => total + s[kind], 0);
+    expect([sum("manifestHead"), sum("blobGet")]).toEqual([always.requests.manifestHead, always.requests.blobGet]);
     const safe = await fleet("SafeFallback", 60_000);
     expect(safe.outcomes).toEqual({ v1: 5 });
     expect(safe.allRunningAfterHealMs).toBe(0);
     expect(safe.requests.total).toBe(0);
+    expect(safe.requestsOverTime).toEqual([]);
     const table = renderFleetTable([always, safe]);
     expect(table).toContain("| Always | 5 | 1m0s |");
     expect(table).toContain("| SafeFallback | 5 | 1m0s | 0s |");
