@@ -14,8 +14,10 @@ export interface FleetRow {
   setupRealMs: Summary;
   allRunningAfterHealMs: Summary | undefined;
   peakRssBytes: Summary;
-  /** From the last run (the counts do not vary between runs of the same storm). */
+  /** The last run's result. */
   last: FleetResult;
+  /** Whether every run ended with the same pod outcomes and the same request counts. */
+  sameCountsEveryRun: boolean;
 }
 
 export async function benchFleet(policies: string[], sizes: number[], outageMs: number, runs: number, log: (line: string) => void): Promise<FleetRow[]> {
@@ -43,6 +45,7 @@ export async function benchFleet(policies: string[], sizes: number[], outageMs: 
         allRunningAfterHealMs: allRan ? summarize(results.map((r) => r.allRunningAfterHealMs!)) : undefined,
         peakRssBytes: summarize(results.map((r) => r.peakRssBytes)),
         last: results.at(-1)!,
+        sameCountsEveryRun: new Set(results.map((r) => JSON.stringify([r.outcomes, r.requests, r.requestsOverTime]))).size === 1,
       });
     }
   }

@@ -19,7 +19,18 @@ export interface BenchReport {
   soak?: SoakBench;
 }
 
-export const TARGETS = { catalogueS: 60, simOverSkopeo: 0.9, simOverCurl: 0.7, fleet1000S: 30, fleet1000Bytes: 2 * 1024 ** 3 };
+/** The registry's requests second by second in the outage storms (section 3b). */
+export const FLEET_REQUESTS_SVG = "fleet-requests.svg";
+
+export const TARGETS = {
+  catalogueS: 60,
+  simOverSkopeo: 0.9,
+  simOverCurl: 0.7,
+  fleet1000S: 30,
+  fleet1000Bytes: 2 * 1024 ** 3,
+  fleet10000S: 180,
+  fleet10000Bytes: 4 * 1024 ** 3,
+};
 
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -110,6 +121,7 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     out.push(`## 3b. The same storm, pods started during a ${formatGoDuration(report.fleetOutage[0]!.outageMs)} outage`, "");
     out.push("Requests are those that reached the registry (Toxiproxy refuses the rest while the registry is down).", "");
     out.push(fleetTable(report.fleetOutage), "");
+    out.push(`![the registry's requests per second and in total, per policy](${FLEET_REQUESTS_SVG})`, "");
   }
   if (c || report.fleetScaling?.length) {
     out.push("## 4. Scaling", "");
@@ -117,16 +129,27 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     if (report.fleetScaling?.length) {
       out.push(
         table(
-          ["policy", "nodes", "storm s", "setup s", "peak RSS"],
+          ["policy", "nodes", "storm s", "setup s", "peak RSS", "pods", "requests", "same counts every run"],
           report.fleetScaling.map((r) => [
             r.policy,
             r.nodes,
             formatSummary(r.stormRealMs, 2, 1000),
             formatSummary(r.setupRealMs, 2, 1000),
-            formatBytes(r.peakRssBytes.median),
+            formatBytes(r.peakRssBytes.max),
+            outcomesOf(r),
+            r.last.requests.total,
+            r.sameCountsEveryRun ? "yes" : "**no**",
           ]),
         ),
       );
+      const largest = report.fleetScaling.filter((r) => r.nodes === 10_000);
+      for (const r of largest) {
+        const allRan = Object.keys(r.last.outcomes).every((what) => !what.startsWith("waiting"));
+        out.push(
+          "",
+          `Target, ${r.policy}: 10000 nodes in at most ${TARGETS.fleet10000S / 60} min and ${formatBytes(TARGETS.fleet10000Bytes)}, all pods running — time ${met(r.stormRealMs.max <= TARGETS.fleet10000S * 1000)} (slowest storm ${(r.stormRealMs.max / 1000).toFixed(1)} s, node setup ${(r.setupRealMs.max / 1000).toFixed(1)} s more), memory ${met(r.peakRssBytes.max <= TARGETS.fleet10000Bytes)} (largest peak ${formatBytes(r.peakRssBytes.max)}), pods ${met(allRan)}.`,
+        );
+      }
       out.push("");
     }
   }
@@ -146,20 +169,37 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
 
 function fleetTable(rows: FleetRow[]): string {
   return table(
-    ["policy", "nodes", "storm s (real)", "all running after heal (virtual)", "pods", "manifest HEAD", "manifest GET", "blob GET", "bytes served", "peak RSS"],
+    [
+      "policy",
+      "nodes",
+      "storm s (real)",
+      "all running after heal (virtual)",
+      "pods",
+      "manifest HEAD",
+      "manifest GET",
+      "blob GET",
+      "bytes served",
+      "peak RSS",
+      "same counts every run",
+    ],
     rows.map((r) => [
       r.policy,
       r.nodes,
       formatSummary(r.stormRealMs, 2, 1000),
       r.allRunningAfterHealMs ? formatGoDuration(Math.round(r.allRunningAfterHealMs.median)) : "not all",
-      Object.entries(r.last.outcomes)
-        .map(([what, n]) => `${n} ${what}`)
-        .join(", "),
+      outcomesOf(r),
       r.last.requests.manifestHead,
       r.last.requests.manifestGet,
       r.last.requests.blobGet,
       formatBytes(r.last.bytesServed),
       formatBytes(r.peakRssBytes.median),
+      r.sameCountsEveryRun ? "yes" : "**no**",
     ]),
   );
+}
+
+function outcomesOf(row: FleetRow): string {
+  return Object.entries(row.last.outcomes)
+    .map(([what, n]) => `${n} ${what}`)
+    .join(", ");
 }

@@ -12,6 +12,8 @@ import { benchFleet } from "../bench/fleet-bench.js";
 import { benchSoak } from "../bench/soak-bench.js";
 import { renderBenchMarkdown, type BenchReport } from "../bench/render-bench.js";
 import { renderScalingSvg } from "../bench/scaling-plot.js";
+import { renderRequestPlot } from "../fleet/request-plot.js";
+import { FLEET_REQUESTS_SVG } from "../bench/render-bench.js";
 
 export const BENCH_USAGE = `usage: pullcheck bench [--runs N] [--quick] [--only catalogue|throughput|fleet|soak]…
 
@@ -19,7 +21,7 @@ export const BENCH_USAGE = `usage: pullcheck bench [--runs N] [--quick] [--only 
   --quick      one run per figure and fewer sizes (a smoke test of the benchmark itself)
   --only PART  only these parts (repeatable). soak (not run unless named): the catalogue --runs
                times while one process per core spins, every cell that did not pass named
-Writes reports/bench.json, reports/bench.md and reports/bench.svg.`;
+Writes reports/bench.json, reports/bench.md, reports/bench.svg and reports/fleet-requests.svg.`;
 
 export async function benchCommand(args: string[]): Promise<number> {
   let values;
@@ -62,11 +64,10 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (parts.has("soak")) report.soak = await benchSoak(runs, log);
   if (parts.has("throughput")) report.throughput = await benchThroughput(quick ? 2 : Math.max(runs, 5), log);
   if (parts.has("fleet")) {
-    const sizes = quick ? [100, 1000] : [100, 1000];
-    report.fleet = await benchFleet(policies, sizes, 0, runs, log);
+    report.fleet = await benchFleet(policies, quick ? [100] : [1000], 0, runs, log);
     report.fleetOutage = await benchFleet(policies, [100], 60_000, runs, log);
     const scalingPolicies = ["Always", "SafeFallback"];
-    const extra = await benchFleet(scalingPolicies, quick ? [10] : [10, 300], 0, runs, log);
+    const extra = await benchFleet(scalingPolicies, quick ? [10] : [100, 5000, 10_000], 0, runs, log);
     report.fleetScaling = [...extra, ...report.fleet.filter((r) => scalingPolicies.includes(r.policy))].sort(
       (a, b) => a.policy.localeCompare(b.policy) || a.nodes - b.nodes,
     );
@@ -94,10 +95,13 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   const svgName = panels.length > 0 ? "bench.svg" : undefined;
   if (svgName) writeFileSync(join(dir, svgName), renderScalingSvg(panels));
+  if (report.fleetOutage?.length) writeFileSync(join(dir, FLEET_REQUESTS_SVG), renderRequestPlot(report.fleetOutage.map((r) => r.last)));
   writeFileSync(join(dir, "bench.json"), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderBenchMarkdown(report, svgName);
   writeFileSync(join(dir, "bench.md"), markdown);
   console.log(`\n${markdown}`);
-  console.log(`bench: wrote reports/bench.json, reports/bench.md${svgName ? " and reports/bench.svg" : ""}`);
+  console.log(
+    `bench: wrote reports/bench.json, reports/bench.md${svgName ? ", reports/bench.svg" : ""}${report.fleetOutage?.length ? `, reports/${FLEET_REQUESTS_SVG}` : ""}`,
+  );
   return 0;
 }

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { formatSummary, summarize } from "../../harness/bench/stats.js";
 import { renderScalingSvg } from "../../harness/bench/scaling-plot.js";
 import { renderBenchMarkdown, type BenchReport } from "../../harness/bench/render-bench.js";
+import type { FleetRow } from "../../harness/bench/fleet-bench.js";
+import type { FleetResult } from "../../harness/fleet/run-fleet.js";
+import type { RequestsInSecond } from "../../harness/fleet/request-series.js";
+import { renderRequestPlot } from "../../harness/fleet/request-plot.js";
 
 describe("bench statistics", () => {
   it("should take the median of odd and even counts, with min and max", () => {
@@ -65,5 +69,60 @@ describe("bench report", () => {
       expect(Number(y)).toBeLessThan(300);
     }
     expect(svg).toContain("SafeFallback");
+  });
+});
+
+describe("fleet figures", () => {
+  const summary = (median: number) => ({ median, min: median, max: median, runs: 3 });
+  const result = (policy: string, requestsOverTime: RequestsInSecond[], outcomes: Record<string, number>): FleetResult => ({
+    nodes: 10_000,
+    policy,
+    outageMs: 0,
+    setupRealMs: 1,
+    stormRealMs: 1,
+    allRunningAfterHealMs: 0,
+    outcomes,
+    requests: { manifestHead: 3, manifestGet: 0, blobGet: 0, other: 0, total: 3 },
+    requestsOverTime,
+    bytesServed: 0,
+    peakRssBytes: 1,
+  });
+  const second = (at: number, manifestHead: number): RequestsInSecond => ({ second: at, manifestHead, manifestGet: 0, blobGet: 0, other: 0 });
+
+  it("should plot a line per policy over every second, the quiet ones at zero, and a running total", () => {
+    const svg = renderRequestPlot([result("Always", [second(0, 2), second(3, 1)], { v2: 3 }), result("SafeFallback", [], { v1: 3 })]);
+    const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]!.split(" ").length);
+    // Seconds 0–3 for both policies, in both panels.
+    expect(paths).toEqual([4, 4, 4, 4]);
+    expect(svg).toContain("Registry requests per second, 10000 nodes");
+    expect(svg).toContain("Registry requests so far");
+    expect(svg).not.toContain("<circle");
+  });
+
+  it("should judge the 10,000-node target on the slowest run and say when counts varied between runs", () => {
+    const row = (policy: string, stormS: number, outcomes: Record<string, number>, same: boolean): FleetRow => ({
+      policy,
+      nodes: 10_000,
+      outageMs: 0,
+      stormRealMs: summary(stormS * 1000),
+      setupRealMs: summary(30_000),
+      allRunningAfterHealMs: summary(0),
+      peakRssBytes: summary(2 * 1024 ** 3),
+      last: result(policy, [], outcomes),
+      sameCountsEveryRun: same,
+    });
+    const markdown = renderBenchMarkdown(
+      {
+        date: "2026-12-01",
+        machine: { cpus: 2, cpuModel: "Test CPU", memoryGiB: 24, node: "v20", platform: "linux/x64" },
+        runs: 3,
+        fleetScaling: [row("Always", 200, { v2: 9990, "waiting ImagePullBackOff": 10 }, false), row("SafeFallback", 40, { v1: 10_000 }, true)],
+      },
+      undefined,
+    );
+    expect(markdown).toContain("Target, Always: 10000 nodes in at most 3 min and 4.00 GiB, all pods running — time **not met** (slowest storm 200.0 s");
+    expect(markdown).toContain("pods **not met**");
+    expect(markdown).toContain("Target, SafeFallback: 10000 nodes in at most 3 min and 4.00 GiB, all pods running — time met");
+    expect(markdown).toMatch(/\| Always \| 10000 \|.*\| \*\*no\*\* \|/);
   });
 });
