@@ -6,7 +6,7 @@ TOXIPROXY_VERSION := v2.12.0
 KIND_VERSION := v0.33.0
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: soak setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
+.PHONY: soak interrupts clean-temp setup setup-kind conformance-kind kind-smoke tools test typecheck lint format conformance report docs bench bench-tools clean oracle test-oracle fidelity node-image node-image-clean fork-test fork-smoke
 
 setup: node_modules/.package-lock.json tools dist/.built
 
@@ -147,6 +147,11 @@ SOAK_RUNS ?= 20
 soak: setup
 	$(PULLCHECK) bench --only soak --runs $(SOAK_RUNS)
 
+# The catalogue stopped by SIGINT and SIGTERM at 1, 3, 8 and 15 s, by SIGKILL, and through a shell
+# above the CLI; what each run left (processes, listening ports, temp entries). Writes reports/bench.*.
+interrupts: setup
+	$(PULLCHECK) bench --only interrupts
+
 bench-tools:
 	@for tool in skopeo curl; do \
 	  command -v $$tool >/dev/null && continue; \
@@ -167,8 +172,12 @@ clean:
 	-docker network ls -q --filter label=dev.pullcheck=true 2>/dev/null | xargs -r docker network rm >/dev/null
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
 	-[ -d node_modules/tsx ] && node --import tsx harness/node/kind/restore-abandoned-sysctls.ts
-	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench,vitest}-*
+	$(MAKE) -s clean-temp
 	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke
+
+# What runs stopped by SIGKILL leave in the temp folder (their own handlers remove it otherwise).
+clean-temp:
+	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench,vitest}-*
 
 # make images: local stand-ins for the container images, built FROM scratch (images/README.md).
 include images/images.mk

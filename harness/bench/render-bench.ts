@@ -1,5 +1,6 @@
 /** reports/bench.md: the tables, the targets and whether they were met, and the scaling plot. */
 import type { SoakBench } from "./soak-bench.js";
+import type { InterruptRow } from "./interrupt-bench.js";
 import { formatBytes } from "../support/size.js";
 import { formatGoDuration } from "../support/duration.js";
 import type { CatalogueBench } from "./catalogue-bench.js";
@@ -17,6 +18,7 @@ export interface BenchReport {
   fleetOutage?: FleetRow[];
   fleetScaling?: FleetRow[];
   soak?: SoakBench;
+  interrupts?: InterruptRow[];
 }
 
 /** The registry's requests second by second in the outage storms (section 3b). */
@@ -164,7 +166,39 @@ export function renderBenchMarkdown(report: BenchReport, svgName: string | undef
     );
     out.push("", `Target: every cell passes in every run — ${met(soak.notPassed.length === 0)}.`, ...soak.notPassed.map((line) => `- ${line}`), "");
   }
+  if (report.interrupts?.length) out.push(...interruptSection(report.interrupts));
   return `${out.join("\n")}\n`;
+}
+
+function interruptSection(rows: InterruptRow[]): string[] {
+  const clean = (r: InterruptRow) => r.processesLeft.length === 0 && r.newListeningPorts.length === 0 && r.tempLeftAfterClean.length === 0;
+  const needsClean = (r: InterruptRow) => r.tempLeft.length > 0 && r.tempLeftAfterClean.length === 0;
+  return [
+    "## 6. Runs stopped from outside",
+    "",
+    table(
+      ["signal", "to", "after", "exit", "processes left", "new listening ports", "temp entries left", "what it said"],
+      rows.map((r) => [
+        r.signal,
+        r.target === "cli" ? "the CLI" : "a shell above it",
+        `${r.atMs / 1000} s`,
+        r.exitCode ?? "—",
+        r.processesLeft.length,
+        r.newListeningPorts.length,
+        needsClean(r) ? `0 after \`make clean\` (${r.tempLeft.join(", ")} before)` : r.tempLeftAfterClean.length,
+        r.said.length === 0 ? "nothing" : r.said.map((line) => `\`${line}\``).join("<br>"),
+      ]),
+    ),
+    "",
+    `Target: nothing left by any of them (after \`make clean\` for SIGKILL) — ${met(rows.every(clean))}.`,
+    ...rows
+      .filter((r) => !clean(r))
+      .map(
+        (r) =>
+          `- ${r.signal} at ${r.atMs / 1000} s: ${[...r.processesLeft, ...r.newListeningPorts.map((p) => `port ${p}`), ...r.tempLeftAfterClean].join("; ")}`,
+      ),
+    "",
+  ];
 }
 
 function fleetTable(rows: FleetRow[]): string {

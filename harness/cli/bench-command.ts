@@ -10,17 +10,20 @@ import { benchCatalogue } from "../bench/catalogue-bench.js";
 import { benchThroughput } from "../bench/throughput-bench.js";
 import { benchFleet } from "../bench/fleet-bench.js";
 import { benchSoak } from "../bench/soak-bench.js";
+import { benchInterrupts } from "../bench/interrupt-bench.js";
 import { renderBenchMarkdown, type BenchReport } from "../bench/render-bench.js";
 import { renderScalingSvg } from "../bench/scaling-plot.js";
 import { renderRequestPlot } from "../fleet/request-plot.js";
 import { FLEET_REQUESTS_SVG } from "../bench/render-bench.js";
 
-export const BENCH_USAGE = `usage: pullcheck bench [--runs N] [--quick] [--only catalogue|throughput|fleet|soak]…
+export const BENCH_USAGE = `usage: pullcheck bench [--runs N] [--quick] [--only catalogue|throughput|fleet|soak|interrupts]…
 
   --runs N     runs per figure (default 3); the median, min and max are reported
   --quick      one run per figure and fewer sizes (a smoke test of the benchmark itself)
   --only PART  only these parts (repeatable). soak (not run unless named): the catalogue --runs
-               times while one process per core spins, every cell that did not pass named
+               times while one process per core spins, every cell that did not pass named;
+               interrupts (not run unless named): the catalogue stopped by signals, and what
+               each run left behind
 Writes reports/bench.json, reports/bench.md, reports/bench.svg and reports/fleet-requests.svg.`;
 
 export async function benchCommand(args: string[]): Promise<number> {
@@ -43,8 +46,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     throw new InputError([{ path: "--runs", message: `"${values.runs}" is not a whole number from 1 to 20`, hint: "e.g. --runs 5" }]);
   const parts = new Set(values.only ?? ["catalogue", "throughput", "fleet"]);
   for (const part of parts) {
-    if (!["catalogue", "throughput", "fleet", "soak"].includes(part))
-      throw new InputError([{ path: "--only", message: `unknown part ${part}`, hint: "catalogue, throughput, fleet or soak" }]);
+    if (!["catalogue", "throughput", "fleet", "soak", "interrupts"].includes(part))
+      throw new InputError([{ path: "--only", message: `unknown part ${part}`, hint: "catalogue, throughput, fleet, soak or interrupts" }]);
   }
   const log = (line: string) => console.log(`bench: ${line}`);
   const policies = builtinPolicies().map((p) => p.name);
@@ -62,6 +65,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   };
   if (parts.has("catalogue")) report.catalogue = await benchCatalogue(runs, quick ? [12] : [6, 12, 24], log);
   if (parts.has("soak")) report.soak = await benchSoak(runs, log);
+  if (parts.has("interrupts")) report.interrupts = await benchInterrupts(log);
   if (parts.has("throughput")) report.throughput = await benchThroughput(quick ? 2 : Math.max(runs, 5), log);
   if (parts.has("fleet")) {
     report.fleet = await benchFleet(policies, quick ? [100] : [1000], 0, runs, log);

@@ -3,6 +3,7 @@ import { formatSummary, summarize } from "../../harness/bench/stats.js";
 import { renderScalingSvg } from "../../harness/bench/scaling-plot.js";
 import { renderBenchMarkdown, type BenchReport } from "../../harness/bench/render-bench.js";
 import type { FleetRow } from "../../harness/bench/fleet-bench.js";
+import type { InterruptRow } from "../../harness/bench/interrupt-bench.js";
 import type { FleetResult } from "../../harness/fleet/run-fleet.js";
 import type { RequestsInSecond } from "../../harness/fleet/request-series.js";
 import { renderRequestPlot } from "../../harness/fleet/request-plot.js";
@@ -124,5 +125,32 @@ describe("fleet figures", () => {
     expect(markdown).toContain("pods **not met**");
     expect(markdown).toContain("Target, SafeFallback: 10000 nodes in at most 3 min and 4.00 GiB, all pods running — time met");
     expect(markdown).toMatch(/\| Always \| 10000 \|.*\| \*\*no\*\* \|/);
+  });
+});
+
+describe("interrupt figures", () => {
+  const row = (over: Partial<InterruptRow>): InterruptRow => ({
+    signal: "SIGTERM",
+    atMs: 3000,
+    target: "cli",
+    exitCode: 143,
+    processesLeft: [],
+    newListeningPorts: [],
+    tempLeft: [],
+    tempLeftAfterClean: [],
+    said: ["pullcheck: SIGTERM: stopping the tests (each releases what it started), then exiting"],
+    ...over,
+  });
+
+  it("should count what make clean removed as cleaned, and name whatever stayed", () => {
+    const machine = { cpus: 2, cpuModel: "Test CPU", memoryGiB: 24, node: "v20", platform: "linux/x64" };
+    const killed = row({ signal: "SIGKILL", exitCode: 137, tempLeft: ["pullcheck-vitest-abc"], said: [] });
+    const good = renderBenchMarkdown({ date: "2026-12-01", machine, runs: 1, interrupts: [row({}), killed] }, undefined);
+    expect(good).toContain("| SIGKILL | the CLI | 3 s | 137 | 0 | 0 | 0 after `make clean` (pullcheck-vitest-abc before) | nothing |");
+    expect(good).toContain("Target: nothing left by any of them (after `make clean` for SIGKILL) — met.");
+    const leaky = row({ processesLeft: ["123 registry serve"], newListeningPorts: [5000] });
+    const bad = renderBenchMarkdown({ date: "2026-12-01", machine, runs: 1, interrupts: [leaky] }, undefined);
+    expect(bad).toContain("— **not met**.");
+    expect(bad).toContain("- SIGTERM at 3 s: 123 registry serve; port 5000");
   });
 });
