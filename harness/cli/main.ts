@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { errorMessage, InputError, EnvironmentError } from "../support/errors.js";
 import { REPO_ROOT } from "../support/repo-root.js";
-import { KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
+import { DEFAULT_KUBELET_VERSION, KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from "./exit-codes.js";
 
 const USAGE = `usage: pullcheck <command> [options]
@@ -94,8 +94,8 @@ const COMMANDS: Record<string, Command> = {
 
 export function versionText(): string {
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
-  const [modelled, ...older] = KUBELET_VERSIONS;
-  return `pullcheck ${version}\nsimulated kubelet: ${modelled} (--kubelet-version also ${older.join(", ")})`;
+  const others = KUBELET_VERSIONS.filter((v) => v !== DEFAULT_KUBELET_VERSION);
+  return `pullcheck ${version}\nsimulated kubelet: ${DEFAULT_KUBELET_VERSION} (--kubelet-version also ${others.join(", ")})`;
 }
 
 /** `--help` or `-h` anywhere before a `--`. */

@@ -7,6 +7,7 @@ import { REPO_ROOT } from "../support/repo-root.js";
 import { InputError } from "../support/errors.js";
 import { DEFAULT_CONTAINER_IMAGES, type ContainerImages, type ContainerOptions } from "../environment/start-as-containers.js";
 import type { KindRunOptions } from "./backends/kind-options.js";
+import { DEFAULT_KUBELET_VERSION, type KubeletVersion } from "../node/sim/kubelet/kubelet-version.js";
 
 export interface RunConfig {
   /** Scenario files or folders. */
@@ -20,7 +21,7 @@ export interface RunConfig {
   /** Backend names (run/backends): one column each in the matrix. */
   backends: string[];
   /** Kubelet release the simulation reproduces. */
-  kubeletVersion: "1.35" | "1.34" | "1.31";
+  kubeletVersion: KubeletVersion;
   /** Only scenarios whose name matches one of these globs (none: every scenario). */
   scenarioGlobs: string[];
   /** Keep the environment running after the run and print where it is. */
@@ -53,7 +54,7 @@ export function defaultRunConfig(): RunConfig {
     backends: ["sim"],
     scenarioGlobs: [],
     containerImages: DEFAULT_CONTAINER_IMAGES,
-    kubeletVersion: "1.35",
+    kubeletVersion: DEFAULT_KUBELET_VERSION,
     retain: false,
     parallel: DEFAULT_PARALLEL,
     resultsDir: resolve(REPO_ROOT, "reports", "results"),

@@ -1,7 +1,7 @@
 /**
  * Generated sequences through the kubelet's own code and the simulation (seeded, so a failure is
- * reproducible: the message gives the sequence). FIDELITY_RUNS sets how many (default 2000;
- * `make fidelity` runs 10,000).
+ * reproducible: the message gives the sequence), for every release the oracle is built for.
+ * FIDELITY_RUNS sets how many per release (default 2000; `make fidelity` runs 10,000).
  */
 import { existsSync } from "node:fs";
 import fc from "fast-check";
@@ -10,17 +10,18 @@ import { askOracle, oracleBinary } from "../../harness/fidelity/oracle-process.j
 import { firstDifference, formatDifference } from "../../harness/fidelity/first-difference.js";
 import { simAnswers } from "../../harness/fidelity/sim-answers.js";
 import { generatedSequence } from "./generated-sequences.js";
+import { ORACLE_RELEASES } from "../../harness/fidelity/oracle-releases.js";
 
 const RUNS = Number(process.env.FIDELITY_RUNS ?? 2000);
 const SEED = Number(process.env.FIDELITY_SEED ?? 2535);
 
-describe("generated sequences", () => {
-  it(`should get the kubelet 1.35.4's answers from the simulation (${RUNS} sequences, seed ${SEED})`, { timeout: 30 * 60_000 }, async (ctx) => {
-    const binary = oracleBinary("1.35.4");
-    if (!existsSync(binary)) return ctx.skip(`the oracle for 1.35.4 is not built (make oracle): ${binary}`);
+describe.each(ORACLE_RELEASES)("generated sequences, kubelet $oracle", ({ oracle, sim }) => {
+  it(`should get the kubelet ${oracle}'s answers from the simulation (${RUNS} sequences, seed ${SEED})`, { timeout: 30 * 60_000 }, async (ctx) => {
+    const binary = oracleBinary(oracle);
+    if (!existsSync(binary)) return ctx.skip(`the oracle for ${oracle} is not built (make oracle): ${binary}`);
     await fc.assert(
       fc.asyncProperty(generatedSequence, async (input) => {
-        const difference = firstDifference(askOracle(binary, input), await simAnswers(input, "1.35"));
+        const difference = firstDifference(askOracle(binary, input), await simAnswers(input, sim));
         if (difference) throw new Error(formatDifference(difference));
       }),
       { numRuns: RUNS, seed: SEED },

@@ -1,7 +1,8 @@
 /**
  * Random call sequences (fast-check, seeded) over what the kubelet's image path depends on:
  * pull policy (given or defaulted), an image present or not, preloaded or pulled, pods with and
- * without credentials, the credential verification policy, pulls that fail and heal, time passing
+ * without credentials, the credential verification policy (and its allowlist: an exact
+ * repository, a prefix, or both repositories), pulls that fail and heal, time passing
  * across back-off edges, image GC and kubelet restarts. Events stay below the spam filter's
  * threshold (a known difference, covered by its own sequence).
  */
@@ -14,6 +15,7 @@ const REFS: Record<string, string> = { app: "sha256:aaaa", private: "sha256:bbbb
 const refOf = (image: string) => REFS[image.includes("private") ? "private" : "app"]!;
 const secret = (username: string, password: string): PullSecret => ({ name: `${username}-${password}`, registry: HOST, username, password });
 const SECRETS = [[], [secret("alice", "pw")], [secret("bob", "pw")], [secret("alice", "old")]] as const;
+const ALLOWLISTS = [[`${HOST}/private`], [`${HOST}/*`], [`${HOST}/app`], [`${HOST}/private`, `${HOST}/app`]];
 
 const failure = (image: string) =>
   fc.constantFrom(
@@ -59,14 +61,22 @@ const call: fc.Arbitrary<OracleCall> = fc.oneof(
 
 export const generatedSequence: fc.Arbitrary<OracleInput> = fc
   .record({
-    policy: fc.constantFrom(undefined, "NeverVerify", "NeverVerifyPreloadedImages", "AlwaysVerify"),
+    policy: fc.constantFrom(undefined, "NeverVerify", "NeverVerifyPreloadedImages", "NeverVerifyAllowlistedImages", "AlwaysVerify"),
+    allowlist: fc.constantFrom(...ALLOWLISTS),
     preloaded: fc.subarray([...IMAGES], { maxLength: 2 }),
     rules: fc.tuple(...IMAGES.map(rule)),
     calls: fc.array(call, { minLength: 1, maxLength: 12 }),
   })
-  .map(({ policy, preloaded, rules, calls }) => ({
+  .map(({ policy, allowlist, preloaded, rules, calls }) => ({
     apiVersion: "pullcheck.oracle/v1" as const,
-    ...(policy ? { kubeletConfig: { imagePullCredentialsVerificationPolicy: policy } } : {}),
+    ...(policy
+      ? {
+          kubeletConfig: {
+            imagePullCredentialsVerificationPolicy: policy,
+            ...(policy === "NeverVerifyAllowlistedImages" ? { preloadedImagesVerificationAllowlist: allowlist } : {}),
+          },
+        }
+      : {}),
     images: preloaded.map((image) => ({ image, ref: refOf(image) })),
     pulls: rules,
     calls,

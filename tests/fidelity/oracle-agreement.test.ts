@@ -8,10 +8,9 @@ import { askOracle, oracleBinary } from "../../harness/fidelity/oracle-process.j
 import { firstDifference, formatDifference } from "../../harness/fidelity/first-difference.js";
 import { simAnswers } from "../../harness/fidelity/sim-answers.js";
 import { SEQUENCES } from "./sequences.js";
+import { ORACLE_RELEASES } from "../../harness/fidelity/oracle-releases.js";
 
-const RELEASES = [{ oracle: "1.35.4", sim: "1.35" as const }];
-
-describe.each(RELEASES)("kubelet $oracle and the simulation", ({ oracle, sim }) => {
+describe.each(ORACLE_RELEASES)("kubelet $oracle and the simulation", ({ oracle, sim }) => {
   const binary = oracleBinary(oracle);
   it.for(SEQUENCES)("$name", async (sequence, ctx) => {
     if (!existsSync(binary)) return ctx.skip(`the oracle for ${oracle} is not built (make oracle): ${binary}`);

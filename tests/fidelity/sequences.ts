@@ -90,7 +90,9 @@ export const SEQUENCES: Sequence[] = [
     },
     "the simulation keeps every event; the kubelet's events pass client-go's spam filter (tools/record/events_cache.go)",
   ),
-  sequence("1.35 matches the verification allowlist against the image as written, tag included", {
+  // 1.35 matches the allowlist against the image as written, tag included (b must verify); 1.36+
+  // cuts the tag first (b may use the image).
+  sequence("the verification allowlist names the repository, the pod's image has a tag", {
     kubeletConfig: { imagePullCredentialsVerificationPolicy: "NeverVerifyAllowlistedImages", preloadedImagesVerificationAllowlist: [`${HOST}/private`] },
     pulls: [{ image: PRIVATE, ref: "sha256:3333", auth: [{ username: "alice", password: "pw" }] }],
     calls: [ensure("a", PRIVATE, "IfNotPresent", [alice]), ensure("b", PRIVATE, "IfNotPresent")],

@@ -29,7 +29,7 @@ import { containerStatus, podEvent } from "./kubernetes-objects.js";
 import { stateOf } from "../../observe/container-state-of.js";
 import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
-import type { KubeletVersion } from "./kubelet/kubelet-version.js";
+import { DEFAULT_KUBELET_VERSION, type KubeletVersion } from "./kubelet/kubelet-version.js";
 
 export interface SimNodeOptions {
   clock: Clock;
@@ -177,7 +177,7 @@ export class SimNode implements NodeUnderTest {
       images: this.images,
       config: this.options.scenario.node.config,
       rootDir: join(this.options.nodeDir, "kubelet"),
-      version: this.options.kubeletVersion ?? "1.35",
+      version: this.options.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
       policyHooks: this.policyHooks,
       onEvent: (podName, type, reason, message) => {
         const pod = this.pods.get(podName)?.pod;

@@ -15,7 +15,7 @@ import type { BackOff } from "./back-off.js";
 import { applyDefaultImageTag } from "./pod-image-defaults.js";
 import type { Puller } from "./pullers.js";
 import type { PullPolicyHook } from "./pull-policy-hook.js";
-import { behaviourOf, type VersionBehaviour } from "./kubelet-version.js";
+import { behaviourOf, DEFAULT_KUBELET_VERSION, type VersionBehaviour } from "./kubelet-version.js";
 import type { PullRecords } from "./pull-records.js";
 import { pullWithCredentials, type PodCredentials } from "./pull-with-credentials.js";
 
@@ -46,7 +46,7 @@ export class ImageManager {
     private readonly previousErrors: Map<string, string>,
     private readonly puller: Puller,
     private readonly records: PullRecords,
-    private readonly behaviour: VersionBehaviour = behaviourOf("1.35"),
+    private readonly behaviour: VersionBehaviour = behaviourOf(DEFAULT_KUBELET_VERSION),
   ) {}
 
   async ensureImageExists(input: EnsureInput): Promise<EnsureOutcome> {
@@ -86,7 +86,7 @@ export class ImageManager {
       credentialsVerified:
         stored !== null &&
         (this.records.credentialsVerified(
-          spec,
+          input.image,
           stored.id,
           input.credentials.map((c) => c.secret),
         ) ??
@@ -133,7 +133,7 @@ export class ImageManager {
   private podMayUse(input: EnsureInput, spec: string, record: ImageRecord): boolean {
     if (!this.behaviour.ensureSecretPulledImages) return true;
     return !this.records.mustAttemptImagePull(
-      spec,
+      input.image,
       record.id,
       input.credentials.map((c) => c.secret),
     );
@@ -166,7 +166,9 @@ export class ImageManager {
 
   /** One pull through the puller (its queue and QPS limit), with the pull records around it. */
   private async pull(input: EnsureInput, spec: string): Promise<{ imageRef: string; record?: ImageRecord } | { failure: unknown }> {
-    this.records.recordPullIntent(spec);
+    // KEP-2535 names the image as the pod wrote it, before the default tag (image_manager.go
+    // EnsureImageExists passes requestedImage to MustAttemptImagePull and to pullImage).
+    this.records.recordPullIntent(input.image);
     const enqueued = this.clock.now();
     let pullStarted = enqueued;
     try {
@@ -182,10 +184,10 @@ export class ImageManager {
         `Successfully pulled image ${q(input.image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${record?.size ?? 0} bytes.`,
       );
       this.backOff.gc(finished);
-      this.records.recordImagePulled(spec, imageRef, used?.secret);
+      this.records.recordImagePulled(input.image, imageRef, used?.secret);
       return record ? { imageRef, record } : { imageRef };
     } catch (error) {
-      this.records.recordImagePullFailed(spec);
+      this.records.recordImagePullFailed(input.image);
       return { failure: error };
     }
   }

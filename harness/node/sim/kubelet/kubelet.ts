@@ -54,13 +54,14 @@ export function createKubelet(options: KubeletOptions): Kubelet {
   if (invalid.length > 0) throw new Error(invalid.join("; "));
   const backOff = new BackOff(IMAGE_BACK_OFF_INITIAL_MS, IMAGE_BACK_OFF_MAX_MS);
   const previousErrors = new Map<string, string>();
+  const behaviour = behaviourOf(options.version);
   const records = new PullRecords(
     options.rootDir,
     config.imagePullCredentialsVerificationPolicy ?? "NeverVerifyPreloadedImages",
     config.preloadedImagesVerificationAllowlist ?? [],
     () => options.clock.now(),
+    behaviour.imageNamesAsWritten,
   );
-  const behaviour = behaviourOf(options.version);
   const manager = new ImageManager(options.clock, backOff, previousErrors, new Puller(pullerConfig, options.clock), records, behaviour);
   const credentials = (pod: SimPod): PodCredentials[] =>
     pod.pullSecrets.map((s) => ({

@@ -32,6 +32,19 @@ export function parseReference(image: string): ParsedReference {
 
 const parsed = new Map<string, Readonly<ParsedReference>>();
 
+/**
+ * The image name with its tag and digest cut off, as written (no "docker.io/library/" added), or
+ * undefined when it does not parse: kubelet 1.36+'s trimImageTagDigest
+ * (pkg/kubelet/images/pullmanager/image_pull_policies.go, distribution/reference Parse).
+ */
+export function nameAsWritten(image: string): string | undefined {
+  const name = REFERENCE.exec(image)?.[1];
+  return name !== undefined && name.length <= NAME_TOTAL_LENGTH_MAX ? name : undefined;
+}
+
+/** distribution/reference's NameTotalLengthMax. */
+const NAME_TOTAL_LENGTH_MAX = 255;
+
 function parseUncached(image: string): ParsedReference {
   if (/^[a-f0-9]{64}$/.test(image)) throw new Error(`invalid repository name (${image}), cannot specify 64-byte hexadecimal strings`);
   const match = REFERENCE.exec(image);

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseReference } from "./pod-image-defaults.js";
+import { nameAsWritten, parseReference } from "./pod-image-defaults.js";
 
 export type VerificationPolicy = "NeverVerify" | "NeverVerifyPreloadedImages" | "NeverVerifyAllowlistedImages" | "AlwaysVerify";
 
@@ -40,6 +40,8 @@ export class PullRecords {
     private readonly policy: VerificationPolicy,
     private readonly allowlist: string[],
     private readonly now: () => number,
+    /** Kubelet 1.36+ names images as written, tag and digest cut (VersionBehaviour.imageNamesAsWritten). */
+    private readonly namesAsWritten = false,
   ) {
     this.pulling = join(root, "image_manager", "pulling");
     this.pulled = join(root, "image_manager", "pulled");
@@ -62,7 +64,7 @@ export class PullRecords {
       imageRef,
       credentialMapping: {},
     };
-    const key = repositoryKey(image);
+    const key = this.key(image);
     const entry = record.credentialMapping[key] ?? {};
     if (!secret) record.credentialMapping[key] = { nodePodsAccessible: true };
     else if (!entry.nodePodsAccessible) record.credentialMapping[key] = { kubernetesSecrets: merge(entry.kubernetesSecrets ?? [], secret) };
@@ -83,7 +85,7 @@ export class PullRecords {
     const pulledByKubelet = record !== undefined || (this.intents.get(image) ?? 0) > 0 || existsSync(join(this.pulling, fileName(image)));
     if (!this.requiresVerification(image, pulledByKubelet)) return false;
     if (!record) return true;
-    const entry = record.credentialMapping[repositoryKey(image)];
+    const entry = record.credentialMapping[this.key(image)];
     if (!entry) return true;
     if (entry.nodePodsAccessible) return false;
     const cached = entry.kubernetesSecrets ?? [];
@@ -91,7 +93,7 @@ export class PullRecords {
     if (!secret) return true;
     // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
     if (cached.length < 100) {
-      record.credentialMapping[repositoryKey(image)] = { kubernetesSecrets: merge(cached, secret) };
+      record.credentialMapping[this.key(image)] = { kubernetesSecrets: merge(cached, secret) };
       write(file, record);
     }
     return false;
@@ -107,7 +109,7 @@ export class PullRecords {
     if (!imageRef) return undefined;
     const record = read<PulledRecord>(join(this.pulled, fileName(imageRef)));
     if (!record) return undefined;
-    const entry = record.credentialMapping[repositoryKey(image)];
+    const entry = record.credentialMapping[this.key(image)];
     if (!entry) return false;
     return entry.nodePodsAccessible === true || matchingSecret(entry.kubernetesSecrets ?? [], podSecrets) !== undefined;
   }
@@ -128,11 +130,18 @@ export class PullRecords {
   /**
    * Kubelet 1.35 matches the image as the pod wrote it, tag or digest included: an exact pattern
    * `host/repo` never matches `host/repo:tag`, only a `host/repo/*` prefix pattern can
-   * (pkg/kubelet/images/pullmanager/image_pull_policies.go, imageMatches; 1.36 strips the tag
-   * and digest first). Seen on a real 1.35.4 kubelet in kind too.
+   * (pkg/kubelet/images/pullmanager/image_pull_policies.go, imageMatches; seen on a real 1.35.4
+   * kubelet in kind too). 1.36+ cuts the tag and digest first, and matches the whole string
+   * when it does not parse.
    */
   private allowlisted(image: string): boolean {
-    return this.allowlist.some((pattern) => (pattern.endsWith("/*") ? image.startsWith(pattern.slice(0, -1)) : image === pattern));
+    const name = this.namesAsWritten ? (nameAsWritten(image) ?? image) : image;
+    return this.allowlist.some((pattern) => (pattern.endsWith("/*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+  }
+
+  /** The credential mapping's key: the normalized name (1.35), or the name as written (1.36+). */
+  private key(image: string): string {
+    return this.namesAsWritten ? (nameAsWritten(image) ?? image) : repositoryKey(image);
   }
 
   private dropIntent(image: string): void {
