@@ -21,7 +21,10 @@ export interface PodWorkerHooks {
 }
 
 export class PodWorker {
-  private readonly abort = new AbortController();
+  /** Ends the loop: no further sync starts. */
+  private readonly stopping = new AbortController();
+  /** Cancels the registry calls of the sync in flight. */
+  private readonly cancelling = new AbortController();
   private state: ContainerState = { phase: "creating", reason: "ContainerCreating", message: "" };
   private loop: Promise<void> | undefined;
   private announced: boolean;
@@ -50,33 +53,48 @@ export class PodWorker {
     this.loop = this.run().finally(() => (this.loop = undefined));
   }
 
-  /** Stops syncing; the container keeps the state it has (a running container keeps running). */
+  /**
+   * Stops syncing and cancels the sync in flight (a kubelet that stops, a node that closes); the
+   * container keeps the state it has (a running container keeps running).
+   */
   async stop(): Promise<void> {
-    this.abort.abort(new Error("pod worker stopped"));
+    this.cancelling.abort(new Error("pod worker stopped"));
+    this.stopping.abort(new Error("pod worker stopped"));
+    await this.loop;
+  }
+
+  /**
+   * The pod was deleted: no further sync, and no further state, but a sync in flight runs to its
+   * end, pull and KEP-2535 record included, as the kubelet's SyncPod does under
+   * context.WithoutCancel (pkg/kubelet/kubelet.go, SyncPod: `sctx := context.WithoutCancel(ctx)`).
+   * Resolves when that sync has ended.
+   */
+  async release(): Promise<void> {
+    this.stopping.abort(new Error("pod deleted"));
     await this.loop;
   }
 
   private async run(): Promise<void> {
-    const signal = this.abort.signal;
-    while (!signal.aborted && this.state.phase !== "running") {
+    const stopped = this.stopping.signal;
+    while (!stopped.aborted && this.state.phase !== "running") {
       const activity = this.clock.beginActivity("pod sync");
       let result: SyncResult;
       try {
-        result = await this.hooks.syncOnce(signal, () => activity.progress());
+        result = await this.hooks.syncOnce(this.cancelling.signal, () => activity.progress());
       } catch (error) {
-        if (!signal.aborted) this.hooks.onCrash(error);
+        if (!this.cancelling.signal.aborted) this.hooks.onCrash(error);
         return;
       } finally {
         activity.end();
       }
-      if (signal.aborted) return;
+      if (stopped.aborted) return;
       if ("imageID" in result) {
         this.setState({ phase: "running", reason: "", message: "", imageID: result.imageID });
         return;
       }
       this.setState({ phase: "waiting", reason: result.error.reason, message: result.error.message });
       try {
-        await this.clock.sleepUntil(this.clock.now() + this.resyncMs, signal);
+        await this.clock.sleepUntil(this.clock.now() + this.resyncMs, stopped);
       } catch {
         return;
       }

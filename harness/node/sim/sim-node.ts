@@ -3,7 +3,6 @@
  * gate), the kubelet's image manager (upstream policies, and proposed ones through their policy
  * hooks), and one pod worker per pod. Everything it sees goes onto the run's timeline.
  */
-import { podRequester } from "../../support/requester.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../support/clock.js";
@@ -16,7 +15,7 @@ import { type NodeUnderTest } from "../node-under-test.js";
 import { type PodRequest } from "../../scenario/steps/index.js";
 import { preloadedImages } from "../../scenario/scenario.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
-import type { AuthConfig, ImageService } from "./cri.js";
+import { withProgress } from "./pod-image-service.js";
 import { CriImageService } from "./image-service/cri-image-service.js";
 import { preloadImage } from "./image-service/preload-image.js";
 import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet/kubelet.js";
@@ -80,6 +79,8 @@ export class SimNode implements NodeUnderTest {
   readonly clock: Clock;
   private kubelet: Kubelet;
   private readonly pods = new Map<string, PodEntry>();
+  /** Workers of deleted pods whose sync in flight has not ended yet. */
+  private readonly deleted = new Map<PodWorker, SimPod>();
   private readonly verification: VerificationLog;
   private readonly policyHooks = new Map<string, PullPolicyHook>();
   /** Every Event this node's kubelet recorded, as the API server would hold them. */
@@ -117,10 +118,13 @@ export class SimNode implements NodeUnderTest {
     worker.start(); // after the pod is known: its first sync emits events at once
   }
 
+  /** The pod goes at once; a pull its sync has started goes on (PodWorker.release). */
   async deletePod(name: string): Promise<void> {
     const entry = this.pods.get(name);
+    if (!entry) return;
     this.pods.delete(name);
-    await entry?.worker.stop();
+    this.deleted.set(entry.worker, entry.pod);
+    void entry.worker.release().finally(() => this.deleted.delete(entry.worker));
   }
 
   async removeImage(image: string): Promise<void> {
@@ -128,6 +132,7 @@ export class SimNode implements NodeUnderTest {
   }
 
   async restartKubelet(): Promise<void> {
+    await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.kubelet = this.startKubelet();
     for (const [name, entry] of this.pods) {
@@ -156,8 +161,15 @@ export class SimNode implements NodeUnderTest {
   }
 
   async close(): Promise<void> {
+    await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.pods.clear();
+  }
+
+  /** A kubelet that stops ends the syncs of deleted pods too. */
+  private async stopDeleted(): Promise<void> {
+    await Promise.all([...this.deleted.keys()].map((worker) => worker.stop()));
+    this.deleted.clear();
   }
 
   /** The pod's container status as the kubelet would write it into the pod's status. */
@@ -180,7 +192,8 @@ export class SimNode implements NodeUnderTest {
       version: this.options.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
       policyHooks: this.policyHooks,
       onEvent: (podName, type, reason, message) => {
-        const pod = this.pods.get(podName)?.pod;
+        // A deleted pod's sync still records events (its pull goes on).
+        const pod = this.pods.get(podName)?.pod ?? [...this.deleted.values()].find((p) => p.name === podName);
         if (!pod) return;
         const event = podEvent(pod, this.options.nodeName, type, reason, message, this.clock.now());
         this.events.push(event);
@@ -213,25 +226,4 @@ export class SimNode implements NodeUnderTest {
     else this.startedVerified.set(`${pod.name}/${result.imageID}`, await this.images.store.verifiesTree(result.imageID.slice(result.imageID.indexOf("@") + 1)));
     return result;
   }
-}
-
-/** The image service as one pod's sync sees it: its pulls report progress and can be cancelled. */
-function withProgress(images: ImageService, pod: SimPod, signal: AbortSignal, onProgress: () => void): ImageService {
-  const requester = podRequester(pod.namespace, pod.name);
-  return {
-    imageStatus: (image) => images.imageStatus(image),
-    listImages: () => images.listImages(),
-    removeImage: (image) => images.removeImage(image),
-    pullImage: (image: string, auth: AuthConfig | undefined, options = {}) =>
-      images.pullImage(image, auth, { ...options, signal: options.signal ?? signal, onProgress: chain(options.onProgress, onProgress), requester }),
-    resolveDigest: (image: string, auth: AuthConfig | undefined, options = {}) =>
-      images.resolveDigest(image, auth, { ...options, signal: options.signal ?? signal, onProgress: chain(options.onProgress, onProgress), requester }),
-  };
-}
-
-function chain(first: (() => void) | undefined, second: () => void): () => void {
-  return () => {
-    first?.();
-    second();
-  };
 }
