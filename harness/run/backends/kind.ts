@@ -40,7 +40,7 @@ export const DEFAULT_NODE_IMAGE = "pullcheck/node:v1.35.4";
 export const KIND_MAX_WAIT_MS = 15 * 60_000;
 
 /** Worker nodes when --kind-workers is not given: tests at once on a 2-core machine (see docs/kind.md, "Speed"). */
-export const DEFAULT_KIND_WORKERS = 3;
+export const DEFAULT_KIND_WORKERS = 4;
 
 export const kind: Backend = {
   name: "kind",
