@@ -88,7 +88,7 @@ async function interrupt(testCase: InterruptCase, dir: string): Promise<Interrup
   const running = () => [...seen.values()].filter((row) => isRunning(row.pid));
   while (running().length > 0 && performance.now() < deadline) await sleep(clock, 200);
   const portsAfter = listeningPorts();
-  const tempLeft = readdirSync(temp);
+  const tempLeft = leftIn(temp);
   execFileSync("make", ["-s", "clean-temp", `TMPDIR=${temp}`], { cwd: REPO_ROOT, stdio: "ignore" });
   return {
     ...testCase,
@@ -96,9 +96,14 @@ async function interrupt(testCase: InterruptCase, dir: string): Promise<Interrup
     processesLeft: running().map((row) => `${row.pid} ${row.args.slice(0, 120)}`),
     newListeningPorts: [...portsAfter].filter((port) => !portsBefore.has(port)).sort((a, b) => a - b),
     tempLeft,
-    tempLeftAfterClean: readdirSync(temp),
+    tempLeftAfterClean: leftIn(temp),
     said: output.split("\n").filter((line) => /^pullcheck: (SIG|the process)/.test(line)),
   };
+}
+
+/** A folder's entries, less tsx's compile cache (tsx-<uid>), which is meant to outlive runs. */
+function leftIn(dir: string): string[] {
+  return readdirSync(dir).filter((name) => !/^tsx-\d+$/.test(name));
 }
 
 /** Ports in LISTEN state (0A) in /proc/net/tcp and tcp6. */

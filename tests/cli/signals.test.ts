@@ -69,9 +69,12 @@ async function expectAllGone(run: StartedRun): Promise<void> {
   expect(run.folders.filter((dir) => existsSync(dir))).toEqual([]);
 }
 
-/** What is left in the run's TMPDIR, less what `make clean` removes when `cleanable` matches. */
+/**
+ * What is left in the run's TMPDIR, less what `make clean` removes when `cleanable` matches, and
+ * less tsx's compile cache (tsx-<uid>), which is meant to outlive runs.
+ */
 function leftInTemp(run: StartedRun, cleanable?: RegExp): string[] {
-  return readdirSync(run.temp).filter((name) => !cleanable?.test(name));
+  return readdirSync(run.temp).filter((name) => !cleanable?.test(name) && !/^tsx-\d+$/.test(name));
 }
 
 describe("pullcheck run stopped from outside", () => {
