@@ -27,8 +27,13 @@ const DESCENDANTS_EXIT_TIMEOUT_MS = 30_000;
 export function forwardSignalsToChildren(release: () => void): SignalForwarding {
   let received: NodeJS.Signals | undefined;
   const forward = (signal: NodeJS.Signals) => {
-    received ??= signal;
-    process.exitCode = 128 + constants.signals[signal];
+    if (!received) {
+      received = signal;
+      // A worker that dies of the signal can make vitest set exit code 1 on its way out; the
+      // run's code stays the signal's (Node exits with process.exitCode as 'exit' leaves it).
+      process.on("exit", () => (process.exitCode = 128 + constants.signals[signal]));
+    }
+    process.exitCode = 128 + constants.signals[received];
     console.error(`pullcheck: ${signal}: stopping the tests (each releases what it started), then exiting`);
     const below = descendantsOf(process.pid);
     for (const { pid, ppid } of below) if (ppid === process.pid) signalled(pid, signal);
