@@ -25,7 +25,14 @@ import { REPO_ROOT } from "../../../harness/support/repo-root.js";
 import { RealClock } from "../../../harness/support/clock.js";
 
 const SOCKETS = ["/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"];
-const NAMESPACE = `pullcheck-agreement-${process.pid}`;
+/**
+ * A containerd namespace per case. A pull whose commit failed (tampered blobs) leaves its ingest
+ * behind until containerd's garbage collector runs; the next pull of the same blob in that
+ * namespace resumes it and fails the same way, whenever the collector has not come by yet.
+ */
+const NAMESPACE_PREFIX = `pullcheck-agreement-${process.pid}`;
+const namespaces: string[] = [];
+let namespace = NAMESPACE_PREFIX;
 
 function findContainerd(): { socket: string; major: number; minor: number } | string {
   try {
@@ -51,11 +58,15 @@ const work = mkdtempSync(join(tmpdir(), "pullcheck-containerd-agreement-"));
 let environment: Environment;
 let stores = 0;
 
-/** `ctr` in this test's namespace (or, for `namespaces …`, outside it); never rejects. */
+/** `ctr` in the current case's namespace (for `namespaces …`, outside any); never rejects. */
 function ctr(...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  const namespace = args[0] === "namespaces" ? [] : ["-n", NAMESPACE];
+  return ctrIn(namespace, ...args);
+}
+
+function ctrIn(name: string, ...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const scope = args[0] === "namespaces" ? [] : ["-n", name];
   return new Promise((resolve) =>
-    execFile("ctr", ["--address", containerd!.socket, ...namespace, ...args], (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr })),
+    execFile("ctr", ["--address", containerd!.socket, ...scope, ...args], (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr })),
   );
 }
 
@@ -126,21 +137,23 @@ beforeAll(async () => {
 afterAll(async () => {
   if (containerd) {
     await environment?.close();
-    // Whatever a failed pull left in the namespace (content, leases), then the namespace itself.
-    for (const [list, remove] of [
-      [
-        ["content", "ls", "-q"],
-        ["content", "rm"],
-      ],
-      [
-        ["leases", "ls", "-q"],
-        ["leases", "rm"],
-      ],
-    ] as const) {
-      const names = (await ctr(...list)).stdout.split("\n").filter(Boolean);
-      if (names.length > 0) await ctr(...remove, ...names);
+    // Whatever a failed pull left in each namespace (content, leases), then the namespace itself.
+    for (const name of namespaces) {
+      for (const [list, remove] of [
+        [
+          ["content", "ls", "-q"],
+          ["content", "rm"],
+        ],
+        [
+          ["leases", "ls", "-q"],
+          ["leases", "rm"],
+        ],
+      ] as const) {
+        const names = (await ctrIn(name, ...list)).stdout.split("\n").filter(Boolean);
+        if (names.length > 0) await ctrIn(name, ...remove, ...names);
+      }
+      await ctrIn(name, "namespaces", "rm", name);
     }
-    await ctr("namespaces", "rm", NAMESPACE);
   }
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
@@ -213,9 +226,11 @@ describe("the simulation's registry client next to containerd's", () => {
     { name: "a private registry, the right credentials", reference: "app:v1", private: true, user: "alice:s3cret" },
   ];
 
-  for (const testCase of cases) {
+  for (const [index, testCase] of cases.entries()) {
     it(`should word ${testCase.name} as containerd does`, { timeout: 60_000 }, async (ctx) => {
       if (skipReason) return ctx.skip(skipReason);
+      namespace = `${NAMESPACE_PREFIX}-${index + 1}`;
+      namespaces.push(namespace);
       if (testCase.private && !environment.admin.hasUsers) await environment.admin.grant("alice", "s3cret");
       const { containerd: theirs, simulation: ours, requests } = await pullWithBoth(testCase.reference, testCase);
       if (testCase.viaCtr) {
