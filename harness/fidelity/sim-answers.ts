@@ -28,7 +28,7 @@ export async function simAnswers(input: OracleInput, version: KubeletVersion): P
         config: input.kubeletConfig ?? {},
         rootDir,
         version,
-        onEvent: (pod, type, reason, message) => events.push({ pod, type, reason, message }),
+        onEvent: (pod, type, reason, message) => events.push({ pod: pod.name, type, reason, message }),
       });
     let kubelet: Kubelet;
     try {

@@ -80,7 +80,7 @@ export class SimNode implements NodeUnderTest {
   private kubelet: Kubelet;
   private readonly pods = new Map<string, PodEntry>();
   /** Workers of deleted pods whose sync in flight has not ended yet. */
-  private readonly deleted = new Map<PodWorker, SimPod>();
+  private readonly deleted = new Set<PodWorker>();
   private readonly verification: VerificationLog;
   private readonly policyHooks = new Map<string, PullPolicyHook>();
   /** Every Event this node's kubelet recorded, as the API server would hold them. */
@@ -123,7 +123,7 @@ export class SimNode implements NodeUnderTest {
     const entry = this.pods.get(name);
     if (!entry) return;
     this.pods.delete(name);
-    this.deleted.set(entry.worker, entry.pod);
+    this.deleted.add(entry.worker);
     void entry.worker.release().finally(() => this.deleted.delete(entry.worker));
   }
 
@@ -168,7 +168,7 @@ export class SimNode implements NodeUnderTest {
 
   /** A kubelet that stops ends the syncs of deleted pods too. */
   private async stopDeleted(): Promise<void> {
-    await Promise.all([...this.deleted.keys()].map((worker) => worker.stop()));
+    await Promise.all([...this.deleted].map((worker) => worker.stop()));
     this.deleted.clear();
   }
 
@@ -191,13 +191,10 @@ export class SimNode implements NodeUnderTest {
       rootDir: join(this.options.nodeDir, "kubelet"),
       version: this.options.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
       policyHooks: this.policyHooks,
-      onEvent: (podName, type, reason, message) => {
-        // A deleted pod's sync still records events (its pull goes on).
-        const pod = this.pods.get(podName)?.pod ?? [...this.deleted.values()].find((p) => p.name === podName);
-        if (!pod) return;
+      onEvent: (pod, type, reason, message) => {
         const event = podEvent(pod, this.options.nodeName, type, reason, message, this.clock.now());
         this.events.push(event);
-        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: podName, type: event.type!, reason: event.reason!, message: event.message! });
+        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: pod.name, type: event.type!, reason: event.reason!, message: event.message! });
       },
     });
   }

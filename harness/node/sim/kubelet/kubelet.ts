@@ -38,7 +38,8 @@ export interface KubeletOptions {
   version: KubeletVersion;
   /** The candidate policies this kubelet runs, by the name a pod's imagePullPolicy carries. */
   policyHooks?: ReadonlyMap<string, PullPolicyHook>;
-  onEvent: (pod: string, type: "Normal" | "Warning", reason: string, message: string) => void;
+  /** An event about `pod`, the pod whose sync recorded it (a deleted one too: its pull goes on). */
+  onEvent: (pod: SimPod, type: "Normal" | "Warning", reason: string, message: string) => void;
 }
 
 export interface Kubelet {
@@ -68,7 +69,7 @@ export function createKubelet(options: KubeletOptions): Kubelet {
       auth: { username: s.username, password: s.password },
       secret: { uid: s.uid, namespace: s.namespace, name: s.name, credentialHash: credentialHash(s.username, s.password) },
     }));
-  const event = (pod: SimPod, type: "Normal" | "Warning", reason: string, message: string) => options.onEvent(pod.name, type, reason, message);
+  const event = (pod: SimPod, type: "Normal" | "Warning", reason: string, message: string) => options.onEvent(pod, type, reason, message);
   return {
     applyDefaultImageTag(pod) {
       const defaulted = applyDefaultImageTag(pod.image);
