@@ -142,7 +142,8 @@ bench: setup bench-tools
 	$(PULLCHECK) bench $(BENCH_ARGS)
 
 # The catalogue SOAK_RUNS times on the simulation while one process per core spins: every cell
-# must pass in every run (outcomes do not depend on machine load). Writes reports/bench.*.
+# must pass in every run (outcomes do not depend on machine load). Writes reports/bench.*; a run
+# with a cell that did not pass keeps its results in reports/soak-failures/run-N.
 SOAK_RUNS ?= 20
 soak: setup
 	$(PULLCHECK) bench --only soak --runs $(SOAK_RUNS)
@@ -173,11 +174,11 @@ clean:
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
 	-[ -d node_modules/tsx ] && node --import tsx harness/node/kind/restore-abandoned-sysctls.ts
 	$(MAKE) -s clean-temp
-	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke
+	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke reports/soak-failures
 
-# What runs stopped by SIGKILL leave in the temp folder (their own handlers remove it otherwise).
+# What runs stopped by SIGKILL leave in the temp folder, and fleets in /dev/shm (their own handlers remove it otherwise).
 clean-temp:
-	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench,vitest}-*
+	rm -rf $${TMPDIR:-/tmp}/pullcheck-{env,nodes,fleet,kind,fidelity,bench,vitest}-* /dev/shm/pullcheck-fleet-*
 
 # make images: local stand-ins for the container images, built FROM scratch (images/README.md).
 include images/images.mk

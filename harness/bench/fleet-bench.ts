@@ -14,9 +14,11 @@ export interface FleetRow {
   setupRealMs: Summary;
   allRunningAfterHealMs: Summary | undefined;
   peakRssBytes: Summary;
+  /** The process's peak plus the node files it kept in a tmpfs (memory too). */
+  memoryBytes: Summary;
   /** The last run's result. */
   last: FleetResult;
-  /** Whether every run ended with the same pod outcomes and the same request counts. */
+  /** Whether every run ended with the same pod outcomes, request counts and pull errors. */
   sameCountsEveryRun: boolean;
 }
 
@@ -44,8 +46,9 @@ export async function benchFleet(policies: string[], sizes: number[], outageMs: 
         setupRealMs: summarize(results.map((r) => r.setupRealMs)),
         allRunningAfterHealMs: allRan ? summarize(results.map((r) => r.allRunningAfterHealMs!)) : undefined,
         peakRssBytes: summarize(results.map((r) => r.peakRssBytes)),
+        memoryBytes: summarize(results.map((r) => r.peakRssBytes + (r.nodeFiles.inMemory ? r.nodeFiles.bytes : 0))),
         last: results.at(-1)!,
-        sameCountsEveryRun: new Set(results.map((r) => JSON.stringify([r.outcomes, r.requests, r.requestsOverTime]))).size === 1,
+        sameCountsEveryRun: new Set(results.map((r) => JSON.stringify([r.outcomes, r.requests, r.requestsOverTime, r.pullFailures]))).size === 1,
       });
     }
   }

@@ -1,11 +1,13 @@
 /**
  * The catalogue again and again on the simulation while other processes keep every core busy:
  * outcomes must not depend on how loaded the machine is, so every run must pass. Each run is a
- * `pullcheck run` in a child process; a cell that failed or broke is named with its run.
+ * `pullcheck run` in a child process; a cell that failed or broke is named with its run as soon
+ * as the run ends, and that run's results (timelines, access logs) are kept in
+ * `reports/soak-failures/run-N` for the one who has to find out why.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpus } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { cellVerdict } from "../assert/outcome-result.js";
@@ -13,6 +15,9 @@ import { readResults } from "../run/read-results.js";
 import { onCleanup } from "../support/cleanup.js";
 import { summarize, type Summary } from "./stats.js";
 import { runPullcheck } from "./run-command.js";
+import { REPO_ROOT } from "../support/repo-root.js";
+
+export const SOAK_FAILURES_DIR = join(REPO_ROOT, "reports", "soak-failures");
 
 export interface SoakBench {
   runs: number;
@@ -26,6 +31,7 @@ export interface SoakBench {
 
 export async function benchSoak(runs: number, log: (line: string) => void): Promise<SoakBench> {
   const work = mkdtempSync(join(tmpdir(), "pullcheck-bench-soak-"));
+  rmSync(SOAK_FAILURES_DIR, { recursive: true, force: true });
   const burners: ChildProcess[] = cpus().map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   const stopBurners = () => burners.forEach((burner) => burner.kill("SIGKILL"));
   const forget = onCleanup(`${burners.length} CPU-burning processes`, stopBurners);
@@ -42,6 +48,11 @@ export async function benchSoak(runs: number, log: (line: string) => void): Prom
       notPassed.push(...bad);
       walls.push(result.wallMs);
       log(`soak: run ${run}/${runs}: ${(result.wallMs / 1000).toFixed(1)} s, ${results.length} tests, ${bad.length} not passed (exit ${result.code})`);
+      if (bad.length > 0) {
+        const kept = join(SOAK_FAILURES_DIR, `run-${run}`);
+        cpSync(output, kept, { recursive: true });
+        for (const line of bad) log(`soak: ${line} (results kept in ${kept})`);
+      }
       rmSync(output, { recursive: true, force: true });
     }
     return { runs, busyProcesses: burners.length, tests, wallMs: summarize(walls), notPassed };

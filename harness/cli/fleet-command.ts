@@ -8,6 +8,7 @@ import { policiesWith } from "../policy/load-policies.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 import { formatBytes } from "../support/size.js";
 import { runFleet, type FleetResult } from "../fleet/run-fleet.js";
+import { failedPulls } from "../fleet/pull-failures.js";
 import { renderRequestPlot } from "../fleet/request-plot.js";
 import { ensureWritableFolder } from "../support/writable-folder.js";
 
@@ -114,7 +115,7 @@ export async function fleetCommand(args: string[]): Promise<number> {
 
 export function renderFleetTable(results: FleetResult[]): string {
   const header =
-    "| policy | nodes | outage | all running after heal | setup (real) | storm (real) | pods | manifest HEAD | manifest GET | blob GET | bytes served | peak RSS |";
+    "| policy | nodes | outage | all running after heal | setup (real) | storm (real) | pods | failed pulls (pods that pulled again) | manifest HEAD | manifest GET | blob GET | bytes served | peak RSS | node files |";
   const rows = results.map((r) =>
     [
       r.policy,
@@ -126,12 +127,23 @@ export function renderFleetTable(results: FleetResult[]): string {
       Object.entries(r.outcomes)
         .map(([what, count]) => `${count} ${what}`)
         .join(", "),
+      `${failedPulls(r.pullFailures)} (${r.pullFailures.podsPulledMoreThanOnce})`,
       r.requests.manifestHead,
       r.requests.manifestGet,
       r.requests.blobGet,
       formatBytes(r.bytesServed),
       formatBytes(r.peakRssBytes),
+      `${formatBytes(r.nodeFiles.bytes)} ${r.nodeFiles.inMemory ? "(tmpfs: memory)" : "(disk)"}`,
     ].join(" | "),
   );
-  return [header, `|${"---|".repeat(12)}`, ...rows.map((row) => `| ${row} |`)].join("\n");
+  return [header, `|${"---|".repeat(14)}`, ...rows.map((row) => `| ${row} |`), ...failureLines(results)].join("\n");
+}
+
+/** Each storm's pull error messages, most frequent first (none when every pull succeeded at once). */
+function failureLines(results: FleetResult[]): string[] {
+  return results.flatMap((r) => {
+    const messages = Object.entries(r.pullFailures.messages).sort(([, a], [, b]) => b - a);
+    if (messages.length === 0) return [];
+    return ["", `Pull errors, ${r.policy}, ${r.nodes} nodes:`, ...messages.map(([message, count]) => `- ${count} × ${message}`)];
+  });
 }

@@ -3,7 +3,7 @@ export interface MemoryPeak {
   stop(): { peakRssBytes: number };
 }
 
-export function watchMemoryPeak(intervalMs = 50): MemoryPeak {
+export function watchMemoryPeak(intervalMs = 200): MemoryPeak {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());

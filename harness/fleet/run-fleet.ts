@@ -10,7 +10,6 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { startEnvironment } from "../environment/environment.js";
 import { sleep } from "../support/clock.js";
 import { VirtualClock } from "../support/virtual-clock.js";
@@ -24,6 +23,8 @@ import { onCleanup } from "../support/cleanup.js";
 import { FLEET_REPO, FLEET_TAG, fleetScenario } from "./fleet-scenario.js";
 import { watchMemoryPeak } from "./memory-peak.js";
 import { RequestSeries, type RequestsInSecond } from "./request-series.js";
+import { pullFailures, type PullFailures } from "./pull-failures.js";
+import { nodesFolderParent, usedBytes } from "./nodes-folder.js";
 
 export interface FleetOptions {
   nodes: number;
@@ -56,7 +57,11 @@ export interface FleetResult {
   /** The registry's requests by virtual second since the pods started (seconds without any left out). */
   requestsOverTime: RequestsInSecond[];
   bytesServed: number;
+  /** Pull errors the nodes recorded as Events, and pods that had to pull again. */
+  pullFailures: PullFailures;
   peakRssBytes: number;
+  /** What the nodes' files took when every pod had run; in memory when they were on a tmpfs. */
+  nodeFiles: { bytes: number; inMemory: boolean };
 }
 
 const FLEET_STALL_AFTER_MS = 5_000;
@@ -76,7 +81,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const memory = watchMemoryPeak();
   const setupStart = performance.now();
   const environment = await startEnvironment({ toolsDir: options.toolsDir });
-  const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-fleet-"));
+  const parent = nodesFolderParent();
+  const usedBefore = usedBytes(parent.path);
+  const nodesRoot = mkdtempSync(join(parent.path, "pullcheck-fleet-"));
   const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
   const unregister = onCleanup(`fleet folder ${nodesRoot}`, removeNodes);
   const nodes: SimNode[] = [];
@@ -123,6 +130,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const healedAt = clock.now();
     const allRunningAfterHealMs = await waitForAllRunning(nodes, clock, healedAt + deadlineMs, series);
     const stormRealMs = performance.now() - stormStart;
+    const nodeFiles = { bytes: Math.max(0, usedBytes(parent.path) - usedBefore), inMemory: parent.inMemory };
 
     const outcomes: Record<string, number> = {};
     for (const node of nodes) {
@@ -139,7 +147,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       requests.total++;
       bytesServed += entry.bytes;
     }
-    const result: Omit<FleetResult, "peakRssBytes"> = {
+    const result: Omit<FleetResult, "peakRssBytes" | "nodeFiles"> = {
       nodes: options.nodes,
       policy: options.policy,
       outageMs,
@@ -150,8 +158,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       requests,
       requestsOverTime: series.nonEmptySeconds(),
       bytesServed,
+      pullFailures: pullFailures(nodes.map((node) => node.events)),
     };
-    return { ...result, peakRssBytes: memory.stop().peakRssBytes };
+    return { ...result, peakRssBytes: memory.stop().peakRssBytes, nodeFiles };
   } finally {
     memory.stop();
     await Promise.allSettled(nodes.map((node) => node.close()));

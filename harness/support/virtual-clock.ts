@@ -106,15 +106,30 @@ export class VirtualClock implements Clock {
         },
       };
       const onAbort = () => {
-        const index = this.timers.indexOf(timer);
-        if (index >= 0) this.timers.splice(index, 1);
+        const index = this.indexOfTimer(timer);
+        if (this.timers[index] === timer) this.timers.splice(index, 1);
         reject(abortReason(signal!));
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.timers.push(timer);
-      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      this.timers.splice(this.indexOfTimer(timer), 0, timer);
       this.drive();
     });
+  }
+
+  /**
+   * Where `timer` is or would go in the timers, which stay ordered by (at, seq): a fleet of
+   * thousands of nodes keeps thousands of sleepers, so no sort or scan per timer.
+   */
+  private indexOfTimer(timer: Timer): number {
+    let low = 0;
+    let high = this.timers.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = this.timers[middle]!;
+      if (other.at < timer.at || (other.at === timer.at && other.seq < timer.seq)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   beginActivity(label: string): Activity {
@@ -207,11 +222,10 @@ export class VirtualClock implements Clock {
   /** Wakes every sleeper whose time has come; true if there was one. */
   private fireDue(): boolean {
     const now = this.now();
-    let fired = false;
-    while (this.timers.length > 0 && this.timers[0]!.at <= now) {
-      this.timers.shift()!.resolve();
-      fired = true;
-    }
+    let due = 0;
+    while (due < this.timers.length && this.timers[due]!.at <= now) due++;
+    for (const timer of this.timers.splice(0, due)) timer.resolve();
+    const fired = due > 0;
     // What a timer sets off (an aborted request, a retry) runs on real I/O callbacks: give every
     // open activity a short grace before the clock may jump again, so it is not overtaken.
     if (fired) {

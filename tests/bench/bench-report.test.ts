@@ -86,7 +86,9 @@ describe("fleet figures", () => {
     requests: { manifestHead: 3, manifestGet: 0, blobGet: 0, other: 0, total: 3 },
     requestsOverTime,
     bytesServed: 0,
+    pullFailures: { messages: {}, podsPulledMoreThanOnce: 0 },
     peakRssBytes: 1,
+    nodeFiles: { bytes: 1, inMemory: true },
   });
   const second = (at: number, manifestHead: number): RequestsInSecond => ({ second: at, manifestHead, manifestGet: 0, blobGet: 0, other: 0 });
 
@@ -101,7 +103,7 @@ describe("fleet figures", () => {
   });
 
   it("should judge the 10,000-node target on the slowest run and say when counts varied between runs", () => {
-    const row = (policy: string, stormS: number, outcomes: Record<string, number>, same: boolean): FleetRow => ({
+    const row = (policy: string, stormS: number, outcomes: Record<string, number>, same: boolean, memoryGiB = 2.5): FleetRow => ({
       policy,
       nodes: 10_000,
       outageMs: 0,
@@ -109,6 +111,7 @@ describe("fleet figures", () => {
       setupRealMs: summary(30_000),
       allRunningAfterHealMs: summary(0),
       peakRssBytes: summary(2 * 1024 ** 3),
+      memoryBytes: summary(memoryGiB * 1024 ** 3),
       last: result(policy, [], outcomes),
       sameCountsEveryRun: same,
     });
@@ -117,7 +120,11 @@ describe("fleet figures", () => {
         date: "2026-12-01",
         machine: { cpus: 2, cpuModel: "Test CPU", memoryGiB: 24, node: "v20", platform: "linux/x64" },
         runs: 3,
-        fleetScaling: [row("Always", 200, { v2: 9990, "waiting ImagePullBackOff": 10 }, false), row("SafeFallback", 40, { v1: 10_000 }, true)],
+        fleetScaling: [
+          row("Always", 200, { v2: 9990, "waiting ImagePullBackOff": 10 }, false),
+          row("SafeFallback", 40, { v1: 10_000 }, true),
+          row("IfNotPresent", 30, { v1: 10_000 }, true, 4.5),
+        ],
       },
       undefined,
     );
@@ -125,6 +132,9 @@ describe("fleet figures", () => {
     expect(markdown).toContain("pods **not met**");
     expect(markdown).toContain("Target, SafeFallback: 10000 nodes in at most 3 min and 4.00 GiB, all pods running — time met");
     expect(markdown).toMatch(/\| Always \| 10000 \|.*\| \*\*no\*\* \|/);
+    // Node files in a tmpfs are memory: 2 GiB of process and 2.5 GiB of files miss 4 GiB.
+    expect(markdown).toContain("memory **not met** (largest 4.50 GiB: the process's peak and the node files in a tmpfs)");
+    expect(markdown).toContain("memory met (largest 2.50 GiB");
   });
 });
 

@@ -21,6 +21,7 @@ describe("fleet", () => {
     expect(result.allRunningAfterHealMs).toBeDefined();
     // No fault and no network shaping: the clock stands still while the pulls run.
     expect(result.requestsOverTime).toEqual([{ second: 0, manifestHead: 5, manifestGet: 5, blobGet: 10, other: 0 }]);
+    expect(result.pullFailures).toEqual({ messages: {}, podsPulledMoreThanOnce: 0 });
   });
 
   it("IfNotPresent: every node starts its cached release without a single request", async () => {
@@ -38,6 +39,11 @@ describe("fleet", () => {
     expect(always.requestsOverTime[0]!.second).toBeGreaterThanOrEqual(60);
     const sum = (kind: "manifestHead" | "blobGet") => always.requestsOverTime.reduce((total, s) => total + s[kind], 0);
     expect([sum("manifestHead"), sum("blobGet")]).toEqual([always.requests.manifestHead, always.requests.blobGet]);
+    // Every node's pulls during the outage failed on a refused connection and were retried.
+    expect(always.pullFailures.podsPulledMoreThanOnce).toBe(5);
+    const messages = Object.keys(always.pullFailures.messages);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) expect(message).toMatch(/^Failed to pull image "registry\.pullcheck\.test\/app:latest": .*connect: connection refused$/);
     const safe = await fleet("SafeFallback", 60_000);
     expect(safe.outcomes).toEqual({ v1: 5 });
     expect(safe.allRunningAfterHealMs).toBe(0);
@@ -46,5 +52,6 @@ describe("fleet", () => {
     const table = renderFleetTable([always, safe]);
     expect(table).toContain("| Always | 5 | 1m0s |");
     expect(table).toContain("| SafeFallback | 5 | 1m0s | 0s |");
+    expect(table).toContain(`Pull errors, Always, 5 nodes:`);
   });
 });

@@ -23,6 +23,23 @@ describe("VirtualClock", () => {
     expect(order).toEqual(["10s", "20s", "30s"]);
   });
 
+  it("should wake sleepers with the same deadline in the order they slept, an aborted one among them left out", async () => {
+    const clock = new VirtualClock();
+    const order: number[] = [];
+    const abort = new AbortController();
+    const deadlineSlot = (i: number) => i % 4;
+    const sleepers = Array.from({ length: 200 }, (_, i) =>
+      sleep(clock, (deadlineSlot(i) + 1) * 1_000, i === 101 ? abort.signal : undefined).then(
+        () => order.push(i),
+        () => order.push(-i),
+      ),
+    );
+    abort.abort();
+    await Promise.all(sleepers);
+    const woken = [0, 1, 2, 3].flatMap((slot) => Array.from({ length: 200 }, (_, i) => i).filter((i) => deadlineSlot(i) === slot && i !== 101));
+    expect(order).toEqual([-101, ...woken]);
+  });
+
   it("should not jump while an activity makes progress, and jump once it stalls", async () => {
     const clock = new VirtualClock({ stallAfterMs: 200, networkShaped: true });
     const activity = clock.beginActivity("transfer");
