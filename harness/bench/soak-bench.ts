@@ -31,6 +31,8 @@ export interface SoakBench {
 
 export async function benchSoak(runs: number, log: (line: string) => void): Promise<SoakBench> {
   const work = mkdtempSync(join(tmpdir(), "pullcheck-bench-soak-"));
+  const removeWork = () => rmSync(work, { recursive: true, force: true });
+  const forgetWork = onCleanup(`soak folder ${work}`, removeWork);
   rmSync(SOAK_FAILURES_DIR, { recursive: true, force: true });
   const burners: ChildProcess[] = cpus().map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   const stopBurners = () => burners.forEach((burner) => burner.kill("SIGKILL"));
@@ -59,6 +61,7 @@ export async function benchSoak(runs: number, log: (line: string) => void): Prom
   } finally {
     stopBurners();
     forget();
-    rmSync(work, { recursive: true, force: true });
+    removeWork();
+    forgetWork();
   }
 }

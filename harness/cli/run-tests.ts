@@ -36,10 +36,13 @@ export async function runTests(config: RunConfig, options: RunTestsOptions): Pro
   const vitestTemp = mkdtempSync(join(tmpdir(), "pullcheck-vitest-"));
   const removeVitestTemp = () => rmSync(vitestTemp, { recursive: true, force: true });
   const signals = forwardSignalsToChildren(removeVitestTemp);
+  // Also when the CLI ends any other way (e.g. its stdout was a pipe whose reader went away).
+  process.once("exit", removeVitestTemp);
   try {
     return await runVitest(config, options, signals, vitestTemp);
   } finally {
     signals.stop();
+    process.off("exit", removeVitestTemp);
     removeVitestTemp();
   }
 }
