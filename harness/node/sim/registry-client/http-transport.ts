@@ -2,7 +2,9 @@
  * One HTTP exchange over node:http with the node's keep-alive agent. Errors become Go-like
  * RegistryErrors (transport-error.ts); an abort becomes the context error (request-context.ts).
  * Like Go's transport, an idempotent request whose reused keep-alive connection turns out to be
- * dead is retried once on a fresh connection.
+ * dead is sent again, for as long as the connection it failed on was a reused one (net/http
+ * transport.go: Transport.roundTrip loops while pconn.shouldRetryRequest holds; no count). Each
+ * dead connection is dropped as it fails, so the retries end at the first fresh connection.
  */
 import http from "node:http";
 import { abortError, type RequestContext } from "./request-context.js";
@@ -27,13 +29,12 @@ export interface HttpResponse {
 }
 
 export async function sendRequest(ctx: RequestContext, request: HttpRequest): Promise<HttpResponse> {
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     try {
       return await sendOnce(ctx, request);
     } catch (error) {
-      const stale = error instanceof StaleConnection;
-      if (stale && attempt === 0 && !ctx.signal.aborted) continue;
-      throw stale ? error.error : error;
+      if (!(error instanceof StaleConnection)) throw error;
+      if (ctx.signal.aborted) throw error.error;
     }
   }
 }
