@@ -1,5 +1,5 @@
 /** A clock that moves only when told: the oracle's fake clock, for the simulated kubelet. */
-import type { Activity, Clock } from "../support/clock.js";
+import { NO_HOLD_ACTIVITY, type Activity, type Clock } from "../support/clock.js";
 
 export class StepClock implements Clock {
   readonly kind = "virtual" as const;
@@ -18,7 +18,7 @@ export class StepClock implements Clock {
   }
 
   beginActivity(): Activity {
-    return { progress: () => {}, end: () => {} };
+    return NO_HOLD_ACTIVITY;
   }
   setNetworkShaped(): void {}
 }

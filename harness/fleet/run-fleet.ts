@@ -8,6 +8,7 @@
  * heals `outageMs` later, so each policy's retries (the kubelet's back-off has no jitter) and
  * fallbacks show in the counts.
  */
+import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startEnvironment } from "../environment/environment.js";
@@ -73,6 +74,17 @@ const FLEET_STALL_AFTER_MS = 5_000;
  */
 const FLEET_UNSHAPED_STALL_AFTER_MS = 120_000;
 
+/**
+ * The fleet's nodes share one pool of registry connections. A whole fleet in one process cannot
+ * hold a connection per node: each is three sockets here (the node's, the gate's from Toxiproxy,
+ * the gate's to the registry) and Toxiproxy holds two, under a limit of 20,000 open files per
+ * process on the machines this runs on. HTTP/1.1 requests carry their own credentials and
+ * User-Agent, so sharing connections changes no request the registry sees, only how many
+ * connections carry them at once; requests beyond the pool wait for a connection, in real time
+ * only (the clock stands still while they wait).
+ */
+const FLEET_CONNECTIONS = 1_024;
+
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const cachedVariant = options.cachedVariant ?? "v1";
   const latestVariant = options.latestVariant ?? "v2";
@@ -87,6 +99,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
   const unregister = onCleanup(`fleet folder ${nodesRoot}`, removeNodes);
   const nodes: SimNode[] = [];
+  const registryAgent = new http.Agent({ keepAlive: true, maxSockets: FLEET_CONNECTIONS });
   try {
     const scenario = fleetScenario(cachedVariant);
     await environment.admin.pushImage(FLEET_REPO, FLEET_TAG, getFixture(cachedVariant));
@@ -104,6 +117,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
           nodeName: `node-${i + 1}`,
           nodeDir: join(nodesRoot, `node-${i + 1}`),
           endpoint: environment.endpoint,
+          registryAgent,
           fixture: getFixture,
         }),
       );
@@ -164,6 +178,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   } finally {
     memory.stop();
     await Promise.allSettled(nodes.map((node) => node.close()));
+    registryAgent.destroy();
     await environment.close();
     removeNodes();
     unregister();

@@ -8,7 +8,15 @@ export interface Activity {
   progress(): void;
   /** Call once when the work is over (success or failure). */
   end(): void;
+  /**
+   * Runs work on this machine alone (reading the image store, hashing a layer): silence while it
+   * runs is a busy disk or CPU, never a network that hangs, so it cannot count as a stall.
+   */
+  whileLocal<T>(work: () => Promise<T>): Promise<T>;
 }
+
+/** The activity of a clock that never jumps: nothing to hold. */
+export const NO_HOLD_ACTIVITY: Activity = { progress() {}, end() {}, whileLocal: (work) => work() };
 
 export interface Clock {
   readonly kind: "virtual" | "real";
@@ -47,7 +55,7 @@ export class RealClock implements Clock {
     });
   }
   beginActivity(): Activity {
-    return { progress() {}, end() {} };
+    return NO_HOLD_ACTIVITY;
   }
   setNetworkShaped(): void {}
 }

@@ -4,7 +4,9 @@
  * bytes move. An activity without progress for `stallAfterMs` of real time counts as stalled (a
  * black-holed connection); once every open activity is idle or stalled the clock may jump, so a
  * hang that the kubelet or containerd would wait out for minutes costs about `stallAfterMs` of
- * real time. Decisions (back-off windows, deadlines) are made on this clock only.
+ * real time. Work on this machine alone (Activity.whileLocal: the image store, hashing) is never
+ * silence: a loaded disk or CPU cannot make it look like a hang. Decisions (back-off windows,
+ * deadlines) are made on this clock only.
  *
  * Real time counts only while the network is shaped on purpose (a latency, bandwidth, stall or
  * timeout fault: setNetworkShaped): then the clock flows with real time while work is under way,
@@ -23,6 +25,8 @@ interface Timer {
 interface OpenActivity {
   label: string;
   lastProgressReal: number;
+  /** Local work under way (Activity.whileLocal): the activity cannot stall meanwhile. */
+  localWork: number;
 }
 
 export interface VirtualClockOptions {
@@ -133,12 +137,22 @@ export class VirtualClock implements Clock {
   }
 
   beginActivity(label: string): Activity {
-    const activity: OpenActivity = { label, lastProgressReal: realNow() };
+    const activity: OpenActivity = { label, lastProgressReal: realNow(), localWork: 0 };
     this.activities.add(activity);
     if (!this.heartbeat) this.startHeartbeat();
     return {
       progress: () => {
         activity.lastProgressReal = realNow();
+      },
+      whileLocal: async (work) => {
+        activity.localWork++;
+        try {
+          return await work();
+        } finally {
+          activity.localWork--;
+          activity.lastProgressReal = realNow();
+          this.drive();
+        }
       },
       end: () => {
         if (!this.activities.delete(activity)) return;
@@ -172,7 +186,7 @@ export class VirtualClock implements Clock {
   /** Labels of the activities that keep the clock from jumping right now (for diagnostics). */
   busyActivities(): string[] {
     const now = realNow();
-    return [...this.activities].filter((a) => now - a.lastProgressReal < this.stallAfterMs).map((a) => a.label);
+    return [...this.activities].filter((a) => a.localWork > 0 || now - a.lastProgressReal < this.stallAfterMs).map((a) => a.label);
   }
 
   private drive(): void {
@@ -214,7 +228,8 @@ export class VirtualClock implements Clock {
     const now = realNow();
     let wait = 0;
     for (const activity of this.activities) {
-      wait = Math.max(wait, activity.lastProgressReal + this.stallAfterMs - now);
+      const lastProgress = activity.localWork > 0 ? now : activity.lastProgressReal;
+      wait = Math.max(wait, lastProgress + this.stallAfterMs - now);
     }
     return wait;
   }

@@ -52,6 +52,17 @@ describe("VirtualClock", () => {
     activity.end();
   });
 
+  it("should not count local work as silence, however long it takes, and jump once the activity is silent after it", async () => {
+    const clock = new VirtualClock({ stallAfterMs: 200, networkShaped: true });
+    const activity = clock.beginActivity("pod sync");
+    const woke = sleep(clock, 60_000).then(() => "woke");
+    const slowDisk = activity.whileLocal(() => new Promise((resolve) => setTimeout(() => resolve("read"), 700)));
+    const during = await Promise.race([woke, slowDisk]);
+    expect(during).toBe("read");
+    expect(await woke).toBe("woke");
+    activity.end();
+  });
+
   it("should drop the timer of an aborted sleep so it cannot pull the clock forward later", async () => {
     const clock = new VirtualClock();
     const abort = new AbortController();

@@ -55,6 +55,14 @@ export interface GateControl {
   close(): Promise<void>;
 }
 
+/**
+ * As many connections as the kernel lets wait for accept() (net.core.somaxconn caps it), as Go's
+ * listeners ask for, registry and Toxiproxy included. Node's default of 511 overflowed when
+ * thousands of nodes connected at once while this process was busy: the kernel dropped the
+ * handshakes, and Toxiproxy reset the nodes' connections when it could not reach the gate.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 export class HttpGate implements GateControl {
   readonly log: GateLogEntry[] = [];
   rules: GateRules = { http: [], tamperBlobs: false };
@@ -73,7 +81,7 @@ export class HttpGate implements GateControl {
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
-      this.server!.listen(port, host, () => resolve());
+      this.server!.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
   }
 

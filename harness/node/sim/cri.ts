@@ -27,6 +27,8 @@ export interface PullOptions {
   onProgress?: () => void;
   /** Who asks, appended to the User-Agent (e.g. "pod/default/probe") so the gate's log can attribute requests. */
   requester?: string;
+  /** Runs the pull's work on this machine alone (recording the image, removing a failed pull's blobs); see Activity.whileLocal. */
+  whileLocal?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ResolveOptions extends PullOptions {

@@ -4,7 +4,7 @@
  * wait.Jitter(10s, 0.5) = 10–15 s (pkg/kubelet/pod_workers.go, workerBackOffPeriodJitterFactor);
  * here the lower bound, 10 s, so runs are deterministic.
  */
-import type { Clock } from "../../support/clock.js";
+import type { Activity, Clock } from "../../support/clock.js";
 import type { ContainerState } from "../../observe/observation.js";
 
 export const WORKER_RESYNC_MS = 10_000;
@@ -13,7 +13,8 @@ export type SyncResult = { imageID: string } | { error: { reason: string; messag
 
 export interface PodWorkerHooks {
   /** One start attempt: ensure the image (pull, fallback, back-off …) and say how it went. */
-  syncOnce: (signal: AbortSignal, onProgress: () => void) => Promise<SyncResult>;
+  /** One sync; `activity` holds the clock while it runs (progress on bytes, whileLocal for local work). */
+  syncOnce: (signal: AbortSignal, activity: Activity) => Promise<SyncResult>;
   /** The container's state changed. */
   onState: (state: ContainerState) => void;
   /** A sync threw (a bug or an infrastructure failure, not a pull failure). */
@@ -80,7 +81,7 @@ export class PodWorker {
       const activity = this.clock.beginActivity("pod sync");
       let result: SyncResult;
       try {
-        result = await this.hooks.syncOnce(this.cancelling.signal, () => activity.progress());
+        result = await this.hooks.syncOnce(this.cancelling.signal, activity);
       } catch (error) {
         if (!this.cancelling.signal.aborted) this.hooks.onCrash(error);
         return;

@@ -3,9 +3,10 @@
  * gate), the kubelet's image manager (upstream policies, and proposed ones through their policy
  * hooks), and one pod worker per pod. Everything it sees goes onto the run's timeline.
  */
+import type http from "node:http";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Clock } from "../../support/clock.js";
+import type { Activity, Clock } from "../../support/clock.js";
 import { errorMessage } from "../../support/errors.js";
 import type { Timeline } from "../../observe/timeline.js";
 import type { PolicyDefinition } from "../../policy/policy-definition.js";
@@ -39,6 +40,8 @@ export interface SimNodeOptions {
   nodeDir: string;
   /** Where the registry host resolves to: the environment's Toxiproxy listener. */
   endpoint: string;
+  /** The registry connections' pool, when nodes share one (a fleet); default the node's own. */
+  registryAgent?: http.Agent;
   fixture: (variant: string) => FixtureImage;
   /** Which kubelet release to reproduce (default 1.35). */
   kubeletVersion?: KubeletVersion;
@@ -63,6 +66,7 @@ export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
     storeDir: join(options.nodeDir, "containerd"),
     hosts: { [REGISTRY_HOST]: options.endpoint },
     clock: options.clock,
+    agent: options.registryAgent,
     onCredentialsSent: ({ user, registry, tokenServer, requester }) =>
       options.timeline.add({
         kind: "note",
@@ -147,7 +151,7 @@ export class SimNode implements NodeUnderTest {
     return new PodWorker(
       this.clock,
       {
-        syncOnce: (signal, onProgress) => this.sync(pod, policy, signal, onProgress),
+        syncOnce: (signal, activity) => this.sync(pod, policy, signal, activity),
         onState: (state) => this.report(pod, state),
         onCrash: (error) => this.options.timeline.add({ kind: "note", at: this.clock.now(), text: `pod/${pod.name} sync crashed: ${errorMessage(error)}` }),
       },
@@ -199,8 +203,8 @@ export class SimNode implements NodeUnderTest {
     });
   }
 
-  private async sync(pod: SimPod, policyName: string, signal: AbortSignal, onProgress: () => void): Promise<SyncResult> {
-    const images = withProgress(this.images, pod, signal, onProgress);
+  private async sync(pod: SimPod, policyName: string, signal: AbortSignal, activity: Activity): Promise<SyncResult> {
+    const images = withProgress(this.images, pod, signal, activity);
     const defaulted = this.kubelet.applyDefaultImageTag(pod);
     let result: SyncResult;
     if ("error" in defaulted) result = defaulted;
@@ -211,7 +215,7 @@ export class SimNode implements NodeUnderTest {
         // A candidate's hook keeps the verification log itself (a pull or an unchanged digest only).
         result = { imageID: ensured.record ? containerImageId(ensured.record, defaulted.image) : ensured.imageRef };
       } else {
-        const record = await this.images.imageStatus(defaulted.image);
+        const record = await images.imageStatus(defaulted.image);
         if (record) this.verification.confirmed(defaulted.image, this.clock.now());
         result = { imageID: record ? containerImageId(record, defaulted.image) : ensured.imageRef };
       }
@@ -220,7 +224,10 @@ export class SimNode implements NodeUnderTest {
     // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"
     // (pkg/kubelet/kuberuntime/kuberuntime_container.go).
     if ("error" in result) this.kubelet.event(pod, "Warning", "Failed", `Error: ${result.error.reason}`);
-    else this.startedVerified.set(`${pod.name}/${result.imageID}`, await this.images.store.verifiesTree(result.imageID.slice(result.imageID.indexOf("@") + 1)));
+    else {
+      const digest = result.imageID.slice(result.imageID.indexOf("@") + 1);
+      this.startedVerified.set(`${pod.name}/${result.imageID}`, await activity.whileLocal(() => this.images.store.verifiesTree(digest)));
+    }
     return result;
   }
 }

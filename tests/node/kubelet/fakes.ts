@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { afterAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Activity, Clock } from "../../../harness/support/clock.js";
+import { NO_HOLD_ACTIVITY, type Activity, type Clock } from "../../../harness/support/clock.js";
 import type { AuthConfig, ImageRecord, ImageService } from "../../../harness/node/sim/cri.js";
 import { BackOff } from "../../../harness/node/sim/kubelet/back-off.js";
 import { ImageManager, type EnsureOutcome, type PodCredentials } from "../../../harness/node/sim/kubelet/image-manager.js";
@@ -31,7 +31,7 @@ export class StepClock implements Clock {
   }
   async sleepUntil(): Promise<void> {}
   beginActivity(): Activity {
-    return { progress() {}, end() {} };
+    return NO_HOLD_ACTIVITY;
   }
   setNetworkShaped(): void {}
 }

@@ -4,6 +4,7 @@
  * Pull failures are CriPullErrors (cri-error.ts) with containerd-2.x-like texts and a failure
  * class decided from what happened on the wire.
  */
+import type http from "node:http";
 import { nodeRequester } from "../../../support/requester.js";
 import type { AuthConfig, ImageRecord, ImageService, PullOptions, ResolveOptions } from "../cri.js";
 import type { Clock } from "../../../support/clock.js";
@@ -32,6 +33,8 @@ export interface CriImageServiceOptions {
   pullProgressTimeoutMs?: number;
   /** Told when credentials go to a bearer token server on another host than the registry's. */
   onCredentialsSent?: OnCredentialsSent;
+  /** The registry connections' pool (default: one of this node's own). */
+  agent?: http.Agent;
 }
 
 export class CriImageService implements ImageService {
@@ -52,6 +55,7 @@ export class CriImageService implements ImageService {
       clock: options.clock,
       platform: options.platform,
       onCredentialsSent: options.onCredentialsSent,
+      agent: options.agent,
     });
   }
 
@@ -69,21 +73,24 @@ export class CriImageService implements ImageService {
   async pullImage(image: string, auth: AuthConfig | undefined, options: PullOptions = {}): Promise<string> {
     const ref = this.normalize(image);
     const lease = new PullLease(this.store);
+    const local = options.whileLocal ?? ((work) => work());
     try {
       const pulled = await this.withDeadlines(`pull ${ref}`, options, undefined, (request) => this.client.pull(ref, auth, lease, request));
       const size = pulled.config.size + pulled.layers.reduce((sum, layer) => sum + layer.size, 0);
-      await this.metadata.putNames(referencesOf(ref, pulled.target.digest, pulled.config.digest), {
-        target: pulled.target,
-        manifestDigest: pulled.manifest.digest,
-        configDigest: pulled.config.digest,
-        layerDigests: pulled.layers.map((layer) => layer.digest),
-        size,
-        pulledAt: new Date(this.options.clock.now()).toISOString(),
-      });
+      await local(() =>
+        this.metadata.putNames(referencesOf(ref, pulled.target.digest, pulled.config.digest), {
+          target: pulled.target,
+          manifestDigest: pulled.manifest.digest,
+          configDigest: pulled.config.digest,
+          layerDigests: pulled.layers.map((layer) => layer.digest),
+          size,
+          pulledAt: new Date(this.options.clock.now()).toISOString(),
+        }),
+      );
       return pulled.config.digest;
     } catch (error) {
       // containerd's lease ends and GC drops what the failed pull wrote: nothing partial stays.
-      await collectGarbage(this.store, this.metadata, lease.written, lease);
+      await local(() => collectGarbage(this.store, this.metadata, lease.written, lease));
       throw error instanceof RegistryError ? new CriPullError(error, `failed to pull and unpack image ${JSON.stringify(ref)}`) : error;
     } finally {
       lease.release();

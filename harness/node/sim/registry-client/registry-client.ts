@@ -31,6 +31,8 @@ export interface RegistryClientOptions {
   platform?: Platform;
   /** Told when credentials go to a bearer token server on another host than the registry's. */
   onCredentialsSent?: OnCredentialsSent;
+  /** The connection pool (default: the client's own, 16 connections per host, as one containerd has). */
+  agent?: http.Agent;
 }
 
 export interface RequestOptions {
@@ -44,11 +46,12 @@ export interface RequestOptions {
 export type { PulledImage };
 
 export class RegistryClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly agent: http.Agent;
   readonly platform: Platform;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.platform = options.platform ?? DEFAULT_PLATFORM;
+    this.agent = options.agent ?? new http.Agent({ keepAlive: true, maxSockets: 16 });
   }
 
   /** Resolves a reference; errors read `failed to resolve reference "<ref>": …`. */
@@ -66,8 +69,9 @@ export class RegistryClient {
     return guard(ctx, () => pullContent(ctx, session, target, sink, this.platform));
   }
 
+  /** Closes the client's own connections (a pool passed in is its owner's to close). */
   close(): void {
-    this.agent.destroy();
+    if (!this.options.agent) this.agent.destroy();
   }
 
   private async resolveParsed(ctx: RequestContext, ref: ImageReference, session: RegistrySession): Promise<Descriptor> {
