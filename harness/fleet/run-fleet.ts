@@ -161,7 +161,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       requests.total++;
       bytesServed += entry.bytes;
     }
-    const result: Omit<FleetResult, "peakRssBytes" | "nodeFiles"> = {
+    const result: Omit<FleetResult, "peakRssBytes"> = {
       nodes: options.nodes,
       policy: options.policy,
       outageMs,
@@ -173,8 +173,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       requestsOverTime: series.nonEmptySeconds(),
       bytesServed,
       pullFailures: pullFailures(nodes.map((node) => node.events)),
+      nodeFiles,
     };
-    return { ...result, peakRssBytes: memory.stop().peakRssBytes, nodeFiles };
+    return { ...result, peakRssBytes: memory.stop().peakRssBytes };
   } finally {
     memory.stop();
     await Promise.allSettled(nodes.map((node) => node.close()));

@@ -3,7 +3,7 @@ import { podRequester } from "../../support/requester.js";
 import type { AuthConfig, ImageService } from "./cri.js";
 import type { SimPod } from "./kubelet/kubelet.js";
 
-/** The image service as one pod's sync sees it: its pulls report progress and can be cancelled. */
+/** The image service as one pod's sync sees it: its pulls report progress and can be cancelled; its store is local work. */
 export function withProgress(images: ImageService, pod: SimPod, signal: AbortSignal, activity: Activity): ImageService {
   const requester = podRequester(pod.namespace, pod.name);
   const onProgress = () => activity.progress();
