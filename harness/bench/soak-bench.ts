@@ -1,17 +1,16 @@
 /**
  * The catalogue again and again on the simulation while other processes keep every core busy:
  * outcomes must not depend on how loaded the machine is, so every run must pass. Each run is a
- * `pullcheck run` in a child process; a cell that failed or broke is named with its run as soon
- * as the run ends, and that run's results (timelines, access logs) are kept in
- * `reports/soak-failures/run-N` for the one who has to find out why.
+ * `pullcheck run -o json` in a child process, judged by its summary: a test that failed or broke
+ * (a timeout too) and an error outside the tests are named with their run as soon as it ends, and
+ * a run with any of them, or any other exit code than 0, keeps its results (timelines, access
+ * logs), summary and stderr in `reports/soak-failures/run-N` for the one who has to find out why.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpus } from "node:os";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { cellVerdict } from "../assert/outcome-result.js";
-import { readResults } from "../run/read-results.js";
 import { onCleanup } from "../support/cleanup.js";
 import { summarize, type Summary } from "./stats.js";
 import { runPullcheck } from "./run-command.js";
@@ -43,17 +42,19 @@ export async function benchSoak(runs: number, log: (line: string) => void): Prom
     let tests = 0;
     for (let run = 1; run <= runs; run++) {
       const output = join(work, `run-${run}`);
-      const result = await runPullcheck(["run", "scenarios", "--output", output]);
-      const results = readResults(join(output, "results"));
-      tests = results.length;
-      const bad = results.filter((r) => cellVerdict(r) !== "passed").map((r) => `run ${run}: ${r.scenario} [${r.policy}]: ${cellVerdict(r)}`);
+      const result = await runPullcheck(["run", "scenarios", "--output", output, "-o", "json"]);
+      const summary = parseSummary(result.stdout);
+      tests = summary?.tests.length ?? 0;
+      const bad = summary ? notPassedIn(summary).map((line) => `run ${run}: ${line}`) : [`run ${run}: no summary (exit ${result.code})`];
       notPassed.push(...bad);
       walls.push(result.wallMs);
-      log(`soak: run ${run}/${runs}: ${(result.wallMs / 1000).toFixed(1)} s, ${results.length} tests, ${bad.length} not passed (exit ${result.code})`);
-      if (bad.length > 0) {
+      log(`soak: run ${run}/${runs}: ${(result.wallMs / 1000).toFixed(1)} s, ${tests} tests, ${bad.length} not passed (exit ${result.code})`);
+      if (bad.length > 0 || result.code !== 0) {
         const kept = join(SOAK_FAILURES_DIR, `run-${run}`);
         cpSync(output, kept, { recursive: true });
-        for (const line of bad) log(`soak: ${line} (results kept in ${kept})`);
+        writeFileSync(join(kept, "summary.json"), result.stdout);
+        writeFileSync(join(kept, "stderr.txt"), result.stderr);
+        for (const line of bad) log(`soak: ${line} (kept in ${kept})`);
       }
       rmSync(output, { recursive: true, force: true });
     }
@@ -64,4 +65,27 @@ export async function benchSoak(runs: number, log: (line: string) => void): Prom
     removeWork();
     forgetWork();
   }
+}
+
+interface RunSummary {
+  tests: { name: string; verdict: string; reason?: string }[];
+  errors: { name: string; message: string }[];
+}
+
+function parseSummary(stdout: string): RunSummary | undefined {
+  try {
+    const parsed = JSON.parse(stdout) as RunSummary;
+    return Array.isArray(parsed.tests) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every test that failed or broke (a timeout included), and every error outside the tests. */
+function notPassedIn(summary: RunSummary): string[] {
+  const firstLine = (text = "") => text.split("\n")[0]!.slice(0, 300);
+  return [
+    ...summary.tests.filter((t) => t.verdict === "failed" || t.verdict === "broken").map((t) => `${t.name}: ${t.verdict}: ${firstLine(t.reason)}`),
+    ...(summary.errors ?? []).map((e) => `error outside the tests: ${e.name}: ${firstLine(e.message)}`),
+  ];
 }

@@ -17,7 +17,7 @@ export interface Backend {
   description: string;
   /** Tests of this backend that run at once, each in a world of its own. */
   concurrency(config: RunConfig): number;
-  /** A test's time limit when the vitest default is too short (a real kubelet on the real clock). */
+  /** A test's real-time limit when the vitest default is too short (a real kubelet on the real clock, a loaded machine). */
   testTimeoutMs?: number;
   /**
    * Real time the test must at least take on this backend (a real kubelet waits out `wait` and

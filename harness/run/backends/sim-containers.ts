@@ -4,11 +4,12 @@
  * whether the environment's mode changes any outcome.
  */
 import type { Backend } from "./backend.js";
-import { startSimWorld } from "./sim.js";
+import { SIM_TEST_TIMEOUT_MS, startSimWorld } from "./sim.js";
 
 export const simContainers: Backend = {
   name: "sim-containers",
   description: "the simulated kubelet, with registry, Toxiproxy and gate as containers (needs Docker and make images)",
+  testTimeoutMs: SIM_TEST_TIMEOUT_MS,
   concurrency: (config) => config.parallel,
   cannotRun: () => undefined,
   start: (policies, config) => startSimWorld(policies, config, { images: config.containerImages }),

@@ -20,9 +20,17 @@ import type { Backend } from "./backend.js";
 /** Containers answer more slowly than local processes, most of all with four tests at once: a request must go quiet for longer before the clock treats it as hanging. */
 const CONTAINER_STALL_AFTER_MS = 3_000;
 
+/**
+ * A guard against a run that hangs, not a measure: a cell takes seconds of real time, but on a
+ * machine loaded ten times over (the soak beside a fleet storm) it can take minutes, and a
+ * timeout would throw away an outcome the virtual clock had decided.
+ */
+export const SIM_TEST_TIMEOUT_MS = 10 * 60_000;
+
 export const sim: Backend = {
   name: "sim",
   description: "the simulated kubelet, on a virtual clock (default)",
+  testTimeoutMs: SIM_TEST_TIMEOUT_MS,
   concurrency: (config) => config.parallel,
   cannotRun: () => undefined,
   start: (policies, config) => startSimWorld(policies, config, config.containers),
