@@ -15,12 +15,7 @@
  * slow because the machine is busy is not a slow network, and must not move the clock.
  */
 import { abortReason, type Activity, type Clock } from "./clock.js";
-
-interface Timer {
-  at: number;
-  seq: number;
-  resolve: () => void;
-}
+import { TimerQueue, type Timer } from "./timer-queue.js";
 
 interface OpenActivity {
   label: string;
@@ -60,7 +55,7 @@ export class VirtualClock implements Clock {
   /** Virtual time = real time + offset while the network is shaped; frozenNow otherwise. */
   private offset: number;
   private frozenNow: number;
-  private readonly timers: Timer[] = [];
+  private readonly timers = new TimerQueue();
   private readonly activities = new Set<OpenActivity>();
   private seq = 0;
   private driving = false;
@@ -110,30 +105,13 @@ export class VirtualClock implements Clock {
         },
       };
       const onAbort = () => {
-        const index = this.indexOfTimer(timer);
-        if (this.timers[index] === timer) this.timers.splice(index, 1);
+        this.timers.remove(timer);
         reject(abortReason(signal!));
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.timers.splice(this.indexOfTimer(timer), 0, timer);
+      this.timers.add(timer);
       this.drive();
     });
-  }
-
-  /**
-   * Where `timer` is or would go in the timers, which stay ordered by (at, seq): a fleet of
-   * thousands of nodes keeps thousands of sleepers, so no sort or scan per timer.
-   */
-  private indexOfTimer(timer: Timer): number {
-    let low = 0;
-    let high = this.timers.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const other = this.timers[middle]!;
-      if (other.at < timer.at || (other.at === timer.at && other.seq < timer.seq)) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 
   beginActivity(label: string): Activity {
@@ -205,17 +183,17 @@ export class VirtualClock implements Clock {
     // A timer that fell due in real time (the clock was held until a moment ago) wakes its
     // sleeper first; the clock may jump only on a later step, once that sleeper has had its turn.
     if (this.fireDue()) {
-      if (this.timers.length > 0) this.drive();
+      if (this.timers.size > 0) this.drive();
       return;
     }
-    const next = this.timers[0];
+    const next = this.timers.first();
     if (!next) return;
     const waitReal = this.realWaitBeforeJump();
     if (waitReal <= 0) {
       const gap = next.at - this.now();
       if (gap > 0) this.advance(gap);
       this.fireDue();
-      if (this.timers.length > 0) this.drive();
+      if (this.timers.size > 0) this.drive();
       return;
     }
     // Busy: look again when an activity may stall, or (real time flowing) when the next timer is due.
@@ -237,10 +215,9 @@ export class VirtualClock implements Clock {
   /** Wakes every sleeper whose time has come; true if there was one. */
   private fireDue(): boolean {
     const now = this.now();
-    let due = 0;
-    while (due < this.timers.length && this.timers[due]!.at <= now) due++;
-    for (const timer of this.timers.splice(0, due)) timer.resolve();
-    const fired = due > 0;
+    const due = this.timers.takeDue(now);
+    for (const timer of due) timer.resolve();
+    const fired = due.length > 0;
     // What a timer sets off (an aborted request, a retry) runs on real I/O callbacks: give every
     // open activity a short grace before the clock may jump again, so it is not overtaken.
     if (fired) {
