@@ -119,23 +119,31 @@ export class ContentStore {
   async openWriter(): Promise<BlobWriter> {
     const ingest = path.join(this.dir, "ingest");
     await mkdir(ingest, { recursive: true });
-    const file = path.join(ingest, randomUUID());
-    const handle = await open(file, "wx");
-    return new IngestWriter(this, file, handle);
+    return new IngestWriter(this, path.join(ingest, randomUUID()));
   }
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
 const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The ingest file is opened when the first bytes are written (or at commit), not when the writer
+ * is: a pull opens its writer before it asks the registry, and ten thousand nodes of a fleet
+ * waiting for a connection would otherwise hold twenty thousand open files, past the process's limit.
+ */
 class IngestWriter implements BlobWriter {
   private closed = false;
+  private handle: Promise<FileHandle> | undefined;
 
   constructor(
     private readonly store: ContentStore,
     private readonly file: string,
-    private readonly handle: FileHandle,
   ) {}
+
+  private opened(): Promise<FileHandle> {
+    this.handle ??= open(this.file, "wx");
+    return this.handle;
+  }
 
   /**
    * Network chunks are small (16–64 KiB): they go to the disk about 1 MiB at a time (writev, no
@@ -156,6 +164,7 @@ class IngestWriter implements BlobWriter {
   async commit(digest: string): Promise<void> {
     this.flush();
     await this.writing;
+    await this.opened();
     await this.close();
     const target = this.store.blobPath(digest);
     await mkdir(path.dirname(target), { recursive: true });
@@ -178,7 +187,7 @@ class IngestWriter implements BlobWriter {
     this.unwrittenBytes += bytes;
     // Chained: batches reach the file in order; a failed write fails every later wait on it.
     this.writing = this.writing.then(async () => {
-      await this.handle.writev(batch);
+      await (await this.opened()).writev(batch);
       this.unwrittenBytes -= bytes;
     });
     this.writing.catch(() => {}); // seen by the next wait on it, never unhandled meanwhile
@@ -187,7 +196,8 @@ class IngestWriter implements BlobWriter {
   private async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close();
+    const handle = await this.handle?.catch(() => undefined);
+    await handle?.close();
   }
 }
 
