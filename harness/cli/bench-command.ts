@@ -1,4 +1,5 @@
 /** `pullcheck bench`: the measurements behind reports/bench.{json,md,svg}. Not a test: nothing here fails on a slow machine. */
+import { forwardSignalsToChildren } from "./forward-signals.js";
 import { parseArgs } from "node:util";
 import { cpus, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -63,18 +64,26 @@ export async function benchCommand(args: string[]): Promise<number> {
     },
     runs,
   };
-  if (parts.has("catalogue")) report.catalogue = await benchCatalogue(runs, quick ? [12] : [6, 12, 24], log);
-  if (parts.has("soak")) report.soak = await benchSoak(runs, log);
-  if (parts.has("interrupts")) report.interrupts = await benchInterrupts(log);
-  if (parts.has("throughput")) report.throughput = await benchThroughput(quick ? 2 : Math.max(runs, 5), log);
-  if (parts.has("fleet")) {
-    report.fleet = await benchFleet(policies, quick ? [100] : [1000], 0, runs, log);
-    report.fleetOutage = await benchFleet(policies, [100], 60_000, runs, log);
-    const scalingPolicies = ["Always", "SafeFallback"];
-    const extra = await benchFleet(scalingPolicies, quick ? [10] : [100, 5000, 10_000], 0, runs, log);
-    report.fleetScaling = [...extra, ...report.fleet.filter((r) => scalingPolicies.includes(r.policy))].sort(
-      (a, b) => a.policy.localeCompare(b.policy) || a.nodes - b.nodes,
-    );
+  // A signal goes to the measured commands below too, and the bench waits for them before its own
+  // cleanup removes their folders (a soak stopped by SIGTERM left its run writing into its folder).
+  // Then forwarding stops, so that the signal the cleanup sends again ends the bench.
+  const signals = forwardSignalsToChildren(() => signals.stop());
+  try {
+    if (parts.has("catalogue")) report.catalogue = await benchCatalogue(runs, quick ? [12] : [6, 12, 24], log);
+    if (parts.has("soak")) report.soak = await benchSoak(runs, log);
+    if (parts.has("interrupts")) report.interrupts = await benchInterrupts(log);
+    if (parts.has("throughput")) report.throughput = await benchThroughput(quick ? 2 : Math.max(runs, 5), log);
+    if (parts.has("fleet")) {
+      report.fleet = await benchFleet(policies, quick ? [100] : [1000], 0, runs, log);
+      report.fleetOutage = await benchFleet(policies, [100], 60_000, runs, log);
+      const scalingPolicies = ["Always", "SafeFallback"];
+      const extra = await benchFleet(scalingPolicies, quick ? [10] : [100, 5000, 10_000], 0, runs, log);
+      report.fleetScaling = [...extra, ...report.fleet.filter((r) => scalingPolicies.includes(r.policy))].sort(
+        (a, b) => a.policy.localeCompare(b.policy) || a.nodes - b.nodes,
+      );
+    }
+  } finally {
+    signals.stop();
   }
   const dir = join(REPO_ROOT, "reports");
   mkdirSync(dir, { recursive: true });

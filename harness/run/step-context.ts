@@ -8,7 +8,7 @@ import type { Timeline } from "../observe/timeline.js";
 import type { PodFacts } from "../assert/invariants/index.js";
 import type { ExpectResult } from "../assert/outcome-result.js";
 import type { NodeUnderTest } from "../node/node-under-test.js";
-import { describeFault, faultShapesTime } from "../scenario/faults/index.js";
+import { describeFault, faultGoesSilent, faultShapesTime } from "../scenario/faults/index.js";
 import { podImage } from "../scenario/image-names.js";
 import type { StepContext } from "../scenario/steps/index.js";
 import { judgeExpectation } from "./judge-expectation.js";
@@ -60,7 +60,7 @@ export function createStepContext({ policy, world, node, clock, timeline, regist
     faults: {
       async apply(fault) {
         await world.environment.faults.apply(fault);
-        if (faultShapesTime(fault)) clock.setNetworkShaped(true);
+        if (faultShapesTime(fault)) clock.setNetworkShaped(true, faultGoesSilent(fault));
         note("fault", `+ ${describeFault(fault)}`);
       },
       async heal() {

@@ -27,7 +27,7 @@ export interface Clock {
   /** Opens a unit of real work that keeps a virtual clock from jumping while it progresses. */
   beginActivity(label: string): Activity;
   /** A fault that makes the network slow or silent on purpose is (not) in force (virtual clocks). */
-  setNetworkShaped(shaped: boolean): void;
+  setNetworkShaped(shaped: boolean, goesSilent?: boolean): void;
 }
 
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {

@@ -52,6 +52,8 @@ export class VirtualClock implements Clock {
   private readonly shapedStallAfterMs: number;
   private readonly unshapedStallAfterMs: number;
   private shaped = false;
+  /** Whether a fault in force holds connections silent on purpose (see setNetworkShaped). */
+  private silentOnPurpose = false;
   /** Virtual time = real time + offset while the network is shaped; frozenNow otherwise. */
   private offset: number;
   private frozenNow: number;
@@ -68,18 +70,26 @@ export class VirtualClock implements Clock {
     this.frozenNow = options.start ?? DEFAULT_VIRTUAL_START;
     this.offset = this.frozenNow - realNow();
     this.shaped = options.networkShaped ?? false;
+    this.silentOnPurpose = this.shaped;
   }
 
   get stallAfterMs(): number {
-    return this.shaped ? this.shapedStallAfterMs : this.unshapedStallAfterMs;
+    return this.shaped && this.silentOnPurpose ? this.shapedStallAfterMs : this.unshapedStallAfterMs;
   }
 
   now(): number {
     return this.shaped ? realNow() + this.offset : this.frozenNow;
   }
 
-  setNetworkShaped(shaped: boolean): void {
-    if (shaped === this.shaped) return;
+  /**
+   * `goesSilent`: the shaping fault holds connections silent (a stall, a timeout, a latency): then
+   * a silence of `stallAfterMs` is a hang. Under a bandwidth limit alone bytes keep moving, and only
+   * the unshaped window counts (on a loaded machine a pull's first request under a bandwidth limit
+   * once went a second without an answer, and the clock took it for a hang).
+   */
+  setNetworkShaped(shaped: boolean, goesSilent = shaped): void {
+    this.silentOnPurpose = shaped && (goesSilent || (this.shaped && this.silentOnPurpose));
+    if (shaped === this.shaped) return this.drive();
     if (shaped) this.offset = this.frozenNow - realNow();
     else this.frozenNow = this.now();
     this.shaped = shaped;

@@ -63,6 +63,21 @@ describe("VirtualClock", () => {
     activity.end();
   });
 
+  it("should count a short silence as a hang only under a fault that goes silent on purpose, not under a bandwidth limit", async () => {
+    const silentFor = async (goesSilent: boolean) => {
+      const clock = new VirtualClock({ stallAfterMs: 200 });
+      clock.setNetworkShaped(true, goesSilent);
+      const activity = clock.beginActivity("pull");
+      const woke = sleep(clock, 60_000).then(() => "woke");
+      const seen = await Promise.race([woke, new Promise((resolve) => setTimeout(() => resolve("still asleep"), 600))]);
+      activity.end();
+      await woke;
+      return seen;
+    };
+    expect(await silentFor(true)).toBe("woke");
+    expect(await silentFor(false)).toBe("still asleep");
+  });
+
   it("should drop the timer of an aborted sleep so it cannot pull the clock forward later", async () => {
     const clock = new VirtualClock();
     const abort = new AbortController();

@@ -12,6 +12,7 @@ export const bandwidth: FaultKind<BandwidthFault> = {
   kind: "bandwidth",
   form: "mapping",
   shapesTime: true,
+  goesSilent: false,
   doc: { syntax: "`{bandwidth: 64KiB/s}`", nodeSees: "transfers at that rate", madeBy: "Toxiproxy `bandwidth`" },
   schema: { value: { type: "string", pattern: `^${SIZE_PATTERN}/s$`, description: "a rate such as 64KiB/s" } },
   parse({ value, path, check }) {

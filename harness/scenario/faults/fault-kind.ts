@@ -49,6 +49,12 @@ export interface FaultKind<F extends { kind: string }> {
    * time then counts while work is under way (support/virtual-clock.ts, setNetworkShaped).
    */
   shapesTime: boolean;
+  /**
+   * With shapesTime: whether connections go silent under this fault on purpose (a stall, a
+   * timeout, a latency), so that a short silence already counts as a hang. Default true; a
+   * bandwidth limit keeps bytes moving, and silence under it is a busy machine, not the fault.
+   */
+  goesSilent?: boolean;
   /** Fields besides the kind's own key (mapping form). */
   extraFields?: readonly string[];
   /** JSON Schema of the mapping form's values: the kind's own key's, then each extra field's (schemas/scenario.schema.json). */

@@ -37,6 +37,11 @@ export function faultShapesTime(fault: FaultSpec): boolean {
   return kindOf(fault).shapesTime;
 }
 
+export function faultGoesSilent(fault: FaultSpec): boolean {
+  const kind = kindOf(fault);
+  return kind.shapesTime && (kind.goesSilent ?? true);
+}
+
 export function faultEffect(fault: FaultSpec): FaultEffect {
   return kindOf(fault).effect(fault);
 }
