@@ -59,7 +59,8 @@ export interface GateControl {
  * As many connections as the kernel lets wait for accept() (net.core.somaxconn caps it), as Go's
  * listeners ask for, registry and Toxiproxy included. Node's default of 511 overflowed when
  * thousands of nodes connected at once while this process was busy: the kernel dropped the
- * handshakes, and Toxiproxy reset the nodes' connections when it could not reach the gate.
+ * handshakes (the host's ListenOverflows counter grew), and nodes' first requests ended in
+ * `connection reset by peer` through Toxiproxy; with the full backlog the counter stayed still.
  */
 const LISTEN_BACKLOG = 65_535;
 
