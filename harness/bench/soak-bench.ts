@@ -16,7 +16,7 @@ import { summarize, type Summary } from "./stats.js";
 import { runPullcheck } from "./run-command.js";
 import { REPO_ROOT } from "../support/repo-root.js";
 
-export const SOAK_FAILURES_DIR = join(REPO_ROOT, "reports", "soak-failures");
+const SOAK_FAILURES_DIR = join(REPO_ROOT, "reports", "soak-failures");
 
 export interface SoakBench {
   runs: number;
@@ -67,6 +67,7 @@ export async function benchSoak(runs: number, log: (line: string) => void): Prom
   }
 }
 
+/** The part of `pullcheck run -o json` (cli/run-summary.ts) the soak reads; a bench may not import the CLI's types. */
 interface RunSummary {
   tests: { name: string; verdict: string; reason?: string }[];
   errors: { name: string; message: string }[];

@@ -1,5 +1,4 @@
 /** `pullcheck bench`: the measurements behind reports/bench.{json,md,svg}. Not a test: nothing here fails on a slow machine. */
-import { forwardSignalsToChildren } from "./forward-signals.js";
 import { parseArgs } from "node:util";
 import { cpus, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,6 +15,7 @@ import { renderBenchMarkdown, type BenchReport } from "../bench/render-bench.js"
 import { renderScalingSvg } from "../bench/scaling-plot.js";
 import { renderRequestPlot } from "../fleet/request-plot.js";
 import { FLEET_REQUESTS_SVG } from "../bench/render-bench.js";
+import { forwardSignalsToChildren } from "./forward-signals.js";
 
 export const BENCH_USAGE = `usage: pullcheck bench [--runs N] [--quick] [--only catalogue|throughput|fleet|soak|interrupts]…
 

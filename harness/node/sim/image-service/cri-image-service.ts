@@ -7,7 +7,7 @@
 import type http from "node:http";
 import { nodeRequester } from "../../../support/requester.js";
 import type { AuthConfig, ImageRecord, ImageService, PullOptions, ResolveOptions } from "../cri.js";
-import type { Clock } from "../../../support/clock.js";
+import { NO_HOLD_ACTIVITY, type Clock } from "../../../support/clock.js";
 import type { Platform } from "../registry-client/descriptor.js";
 import { InvalidReferenceError, formatReference, parseImageReference } from "../registry-client/image-reference.js";
 import { RegistryClient, type RequestOptions } from "../registry-client/registry-client.js";
@@ -73,7 +73,7 @@ export class CriImageService implements ImageService {
   async pullImage(image: string, auth: AuthConfig | undefined, options: PullOptions = {}): Promise<string> {
     const ref = this.normalize(image);
     const lease = new PullLease(this.store);
-    const local = options.whileLocal ?? ((work) => work());
+    const local = options.whileLocal ?? NO_HOLD_ACTIVITY.whileLocal;
     try {
       const pulled = await this.withDeadlines(`pull ${ref}`, options, undefined, (request) => this.client.pull(ref, auth, lease, request));
       const size = pulled.config.size + pulled.layers.reduce((sum, layer) => sum + layer.size, 0);
