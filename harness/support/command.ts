@@ -1,9 +1,10 @@
 /**
  * The one way pullcheck runs an external command to completion (docker, kind, crictl in a node,
- * the oracle, Allure, git, go): zx underneath, and one error when it fails, CommandError, that
+ * the oracle, Allure, git, go): zx underneath (node's spawnSync for the blocking form), and one error when it fails, CommandError, that
  * carries the command, its exit code (or the signal that ended it) and its output. Long-running
  * services the harness manages (registry, Toxiproxy) are managed-process.ts's.
  */
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import type { $ as ZxShell } from "zx/core";
 import { EnvironmentError } from "./errors.js";
@@ -13,7 +14,7 @@ export interface CommandOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Ends the command with SIGTERM after this long. */
+  /** Ends the command after this long (SIGTERM; runCommandSync: SIGKILL). */
   timeoutMs?: number;
   /** How to fix a failure, for the error's hint. */
   hint?: string;
@@ -47,9 +48,25 @@ export async function runCommand(command: string, args: readonly string[], optio
   return checked(command, args, output, options.hint);
 }
 
-/** The same, blocking: for exit handlers and the few checks made before anything starts. */
+/**
+ * The same, blocking: for exit handlers, the few checks made before anything starts, and the
+ * oracle. Node's spawnSync, not zx's sync mode, which runs a shell and ignores the timeout: a
+ * command past its time is killed (SIGKILL: it cannot hold the caller by ignoring SIGTERM).
+ */
 export function runCommandSync(command: string, args: readonly string[], options: CommandOptions = {}): CommandResult {
-  const output = shell(options, true)`${command} ${args}` as unknown as ZxOutput;
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: "SIGKILL" as const } : {}),
+  });
+  const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const failedToStart = result.error && !timedOut ? `${command}: command not found or not runnable (${result.error.message})` : "";
+  const stderr = `${result.stderr ?? ""}${failedToStart}`;
+  const signal = timedOut ? `SIGKILL after its ${options.timeoutMs} ms timeout` : result.signal;
+  const output: ZxOutput = { stdout: result.stdout ?? "", stderr, exitCode: failedToStart ? 127 : result.status, signal };
   return checked(command, args, output, options.hint);
 }
 
@@ -77,10 +94,9 @@ function checked(command: string, args: readonly string[], output: ZxOutput, hin
 // zx takes half a second to load: it is required on first use, so `--help`, `list` and `validate` never pay for it.
 let zx: typeof ZxShell | undefined;
 
-function shell(options: CommandOptions, sync = false): typeof ZxShell {
+function shell(options: CommandOptions): typeof ZxShell {
   zx ??= (createRequire(import.meta.url)("zx/core") as { $: typeof ZxShell }).$;
   return zx({
-    sync,
     nothrow: true,
     quiet: true,
     ...(options.input !== undefined ? { input: options.input } : {}),

@@ -23,4 +23,8 @@ describe("runCommand", () => {
     expect(commandOutputOrUndefined("pullcheck-no-such-command", [])).toBeUndefined();
     expect(() => runCommandSync("pullcheck-no-such-command", [])).toThrow(/exited with 127:\n.*not found/);
   });
+
+  it("should kill a blocking command at its timeout, even one that ignores SIGTERM", () => {
+    expect(() => runCommandSync("bash", ["-c", "trap '' TERM; sleep 5"], { timeoutMs: 200 })).toThrow(/was ended by SIGKILL after its 200 ms timeout/);
+  });
 });
