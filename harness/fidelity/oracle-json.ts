@@ -20,6 +20,8 @@ export interface PullRule {
   /** The pull succeeds only with one of these credentials; others fail with `authError`. */
   auth?: Array<{ username: string; password: string }>;
   authError?: { code: string; message: string };
+  /** The pull waits until a `release` of the image (or, if its kubelet stops first, is never answered). */
+  hold?: boolean;
 }
 
 export interface PullSecret {
@@ -35,11 +37,15 @@ export type OracleCall =
       pod: { name: string; namespace?: string; uid?: string };
       container: { name?: string; image: string; imagePullPolicy?: string };
       pullSecrets?: PullSecret[];
+      /** Answered `pending` when it has not finished once the work stops moving. */
+      async?: boolean;
     }
   | { op: "step"; seconds: number }
   | { op: "runtime"; pulls: PullRule[] }
   | ({ op: "addImage" } & RuntimeImage)
   | { op: "removeImage"; image: string }
+  | { op: "release"; image: string }
+  | { op: "await"; call: number }
   | { op: "deletePod"; pod: { name: string } }
   | { op: "restartKubelet" }
   | { op: "records" };
@@ -57,14 +63,18 @@ export interface OracleEvent {
   pod: string;
   type: string;
   reason: string;
+  /** After the kubelet's event correlator: an aggregated event's message is "(combined from similar events): …". */
   message: string;
+  /** The Event's count after the correlator (0 when dropped). */
+  count: number;
   /** Set by the kubelet's event correlator when the spam filter kept the event from the API server. */
   dropped?: boolean;
 }
 
 export interface OracleCriCall {
   method: string;
-  image: string;
+  /** Left out for calls about no one image (ListImages). */
+  image?: string;
   auth?: { username: string; password: string };
   /** The image's ref, or "absent" when ImageStatus found none. */
   ref?: string;
@@ -80,6 +90,12 @@ export interface OracleResult {
   imageRef?: string;
   message?: string;
   error?: string;
+  /** An async ensureImage that had not finished when its call was answered. */
+  pending?: boolean;
+  /** This result reports the end of async call N (found finished while call `index` was answered). */
+  completes?: number;
+  /** restartKubelet: the async calls the old kubelet had in flight, never answered. */
+  abandoned?: number[];
   events: OracleEvent[];
   cri: OracleCriCall[];
 }
@@ -88,4 +104,6 @@ export interface OracleOutput {
   kubeletVersion?: string;
   config: { valid: boolean; errors?: string[] };
   results: OracleResult[];
+  /** The KEP-2535 files at the end, as written (pull intents, pulled records), in file-name order. */
+  records?: { intents: unknown[]; pulled: unknown[] };
 }

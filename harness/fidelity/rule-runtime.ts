@@ -17,6 +17,7 @@ export class RuleRuntime implements ImageService {
   readonly log: OracleCriCall[] = [];
   private readonly images = new Map<string, { ref: string; size: number }>();
   private readonly rules = new Map<string, PullRule>();
+  private readonly held = new Map<string, { promise: Promise<void>; release: () => void; abandon: () => void }>();
 
   constructor(images: RuntimeImage[], rules: PullRule[]) {
     for (const image of images) this.add(image);
@@ -45,8 +46,15 @@ export class RuleRuntime implements ImageService {
     return found ? { id: found.ref, repoTags: [image], repoDigests: [], size: found.size } : null;
   }
 
+  /** A held pull is logged when it ends; the rule it follows is the one in force by then. */
   async pullImage(image: string, auth: AuthConfig | undefined): Promise<string> {
-    const rule = this.rules.get(normalized(image));
+    // A pull is a gRPC round trip to the runtime: the caller of the pull before it has recorded
+    // its events by the time it is answered (the kubelet's goroutines race here; this is the
+    // order they take in the oracle).
+    await new Promise((resolve) => setImmediate(resolve));
+    const name = normalized(image);
+    if (this.rules.get(name)?.hold) await this.hold(name);
+    const rule = this.rules.get(name);
     const call: OracleCriCall = { method: "PullImage", image, ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}) };
     this.log.push(call);
     const refuse = (error: { code: string; message: string }): never => {
@@ -54,14 +62,43 @@ export class RuleRuntime implements ImageService {
       call.error = `${error.code}: ${error.message}`;
       throw new PullError(text, "unreachable");
     };
-    if (!rule) refuse({ code: "NotFound", message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found` });
-    if (rule!.error) refuse(rule!.error);
-    if (rule!.auth && !rule!.auth.some((a) => a.username === auth?.username && a.password === auth?.password))
-      refuse(rule!.authError ?? DEFAULT_AUTH_ERROR(image));
+    if (!rule) refuse({ code: "NotFound", message: `failed to pull and unpack image "${name}": failed to resolve reference "${name}": ${name}: not found` });
+    if (rule!.auth?.length) {
+      if (!rule!.auth.some((a) => a.username === auth?.username && a.password === auth?.password)) refuse(rule!.authError ?? DEFAULT_AUTH_ERROR(name));
+    } else if (rule!.error) refuse(rule!.error);
     const ref = rule!.ref ?? refOf(image);
-    this.images.set(normalized(image), { ref, size: rule!.size ?? 1000 });
+    this.images.set(name, { ref, size: rule!.size ?? 1000 });
     call.ref = ref;
     return ref;
+  }
+
+  /** Held pulls of `image` go on, and later ones no longer hold. */
+  release(image: string): void {
+    const name = normalized(image);
+    this.held.get(name)?.release();
+    this.held.delete(name);
+    const rule = this.rules.get(name);
+    if (rule?.hold) this.rules.set(name, { ...rule, hold: false });
+  }
+
+  /** The held pulls of a kubelet that stopped: never answered (they reject, for its promises to end). */
+  abandonHeld(): void {
+    for (const held of this.held.values()) held.abandon();
+    this.held.clear();
+  }
+
+  private hold(name: string): Promise<void> {
+    let held = this.held.get(name);
+    if (!held) {
+      let release = () => {};
+      let abandon = () => {};
+      const promise = new Promise<void>((resolve, reject) => {
+        release = resolve;
+        abandon = () => reject(new Error("the kubelet that asked for this pull stopped"));
+      });
+      this.held.set(name, (held = { promise, release, abandon }));
+    }
+    return held.promise;
   }
 
   async resolveDigest(): Promise<string> {
@@ -69,6 +106,7 @@ export class RuleRuntime implements ImageService {
   }
 
   async listImages(): Promise<ImageRecord[]> {
+    this.log.push({ method: "ListImages" });
     return [...this.images].map(([image, { ref, size }]) => ({ id: ref, repoTags: [image], repoDigests: [], size }));
   }
 

@@ -5,7 +5,7 @@
  * oracle also reproduces: the API server's pull-policy defaulting, and startContainer's second
  * event "Error: <reason>" when EnsureImageExists fails (kuberuntime_container.go).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKubelet, type Kubelet, type SimPod } from "../node/sim/kubelet/kubelet.js";
@@ -28,7 +28,12 @@ export async function simAnswers(input: OracleInput, version: KubeletVersion): P
         config: input.kubeletConfig ?? {},
         rootDir,
         version,
-        onEvent: (pod, type, reason, message) => events.push({ pod: pod.name, type, reason, message }),
+        onEvent: (pod, { type, reason, message, correlated }) =>
+          events.push(
+            correlated.dropped
+              ? { pod: pod.name, type, reason, message, count: 0, dropped: true }
+              : { pod: pod.name, type, reason, message: correlated.message, count: correlated.count },
+          ),
       });
     let kubelet: Kubelet;
     try {
@@ -38,18 +43,83 @@ export async function simAnswers(input: OracleInput, version: KubeletVersion): P
     }
     const startedAt = clock.now();
     const results: OracleResult[] = [];
+    const inFlight = new Map<number, AsyncCall>();
+    const settle = () => settled(() => runtime.log.length + events.length, inFlight.size > 0);
+    /** The async calls found finished while call `index` was answered (-1: at the end). */
+    const completions = (index: number): OracleResult[] =>
+      [...inFlight]
+        .sort(([a], [b]) => a - b)
+        .filter(([, pending]) => pending.done)
+        .map(([k, pending]) => {
+          inFlight.delete(k);
+          const completion: OracleResult = { index, op: "ensureImage", at: (clock.now() - startedAt) / 1000, completes: k, events: [], cri: [] };
+          copyOutcome(pending.outcome, completion);
+          return completion;
+        });
     for (const [index, call] of input.calls.entries()) {
       const result: OracleResult = { index, op: call.op, at: (clock.now() - startedAt) / 1000, events: [], cri: [] };
-      if (call.op === "restartKubelet") kubelet = start();
+      if (call.op === "restartKubelet") {
+        await settle();
+        // The old kubelet dies: its calls in flight are never answered.
+        kubelet.stop();
+        runtime.abandonHeld();
+        if (inFlight.size > 0) result.abandoned = [...inFlight.keys()].sort((a, b) => a - b);
+        inFlight.clear();
+        kubelet = start();
+        await kubelet.started;
+      } else if (call.op === "ensureImage" && call.async) {
+        const outcome: OracleResult = { ...result };
+        const pending: AsyncCall = { done: false, outcome, finished: Promise.resolve() };
+        pending.finished = perform(call, outcome, { kubelet, clock, runtime }).then(
+          () => void (pending.done = true),
+          () => {}, // abandoned with its kubelet
+        );
+        await settled(() => runtime.log.length + events.length, true);
+        if (pending.done) copyOutcome(outcome, result);
+        else {
+          result.imagePullPolicy = outcome.imagePullPolicy;
+          result.pending = true;
+          inFlight.set(index, pending);
+        }
+      } else if (call.op === "await") await inFlight.get(call.call)?.finished;
       else await perform(call, result, { kubelet, clock, runtime });
+      await settle();
       result.events = events;
       result.cri = runtime.log.splice(0);
       events = [];
-      results.push(result);
+      results.push(result, ...completions(index));
     }
-    return { config: { valid: true }, results };
+    // Async calls still running at the end: let them settle, and report those that finished.
+    await settle();
+    results.push(...completions(-1));
+    return { config: { valid: true }, results, records: { intents: recordFiles(rootDir, "pulling"), pulled: recordFiles(rootDir, "pulled") } };
   } finally {
     rmSync(rootDir, { recursive: true, force: true });
+  }
+}
+
+interface AsyncCall {
+  done: boolean;
+  outcome: OracleResult;
+  finished: Promise<void>;
+}
+
+function copyOutcome(from: OracleResult, to: OracleResult): void {
+  for (const field of ["imagePullPolicy", "imageRef", "message", "error"] as const) if (from[field] !== undefined) to[field] = from[field];
+}
+
+/**
+ * Lets async calls run until the work stops moving (no new runtime call or event over a few turns
+ * of the event loop), as the oracle waits 150 ms of real time; at once when nothing is in flight.
+ */
+async function settled(progress: () => number, anyInFlight: boolean): Promise<void> {
+  if (!anyInFlight) return;
+  let last = -1;
+  for (let stable = 0; stable < 5;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = progress();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
   }
 }
 
@@ -59,7 +129,7 @@ interface Parts {
   runtime: RuleRuntime;
 }
 
-async function perform(call: Exclude<OracleCall, { op: "restartKubelet" }>, result: OracleResult, { kubelet, clock, runtime }: Parts): Promise<void> {
+async function perform(call: Exclude<OracleCall, { op: "restartKubelet" | "await" }>, result: OracleResult, { kubelet, clock, runtime }: Parts): Promise<void> {
   switch (call.op) {
     case "ensureImage": {
       const pod = simPod(call);
@@ -86,6 +156,9 @@ async function perform(call: Exclude<OracleCall, { op: "restartKubelet" }>, resu
     case "removeImage":
       runtime.remove(call.image);
       return;
+    case "release":
+      runtime.release(call.image);
+      return;
     case "deletePod":
     case "records":
       return;
@@ -100,6 +173,23 @@ function simPod(call: Extract<OracleCall, { op: "ensureImage" }>): SimPod {
     uid: call.pod.uid ?? `${call.pod.name}-uid`,
     containerName: call.container.name ?? "app",
     image: call.container.image,
-    pullSecrets: (call.pullSecrets ?? []).map((s) => ({ uid: `${s.name}-uid`, namespace, name: s.name, username: s.username, password: s.password })),
+    pullSecrets: (call.pullSecrets ?? []).map((s) => ({
+      uid: `${s.name}-uid`,
+      namespace,
+      name: s.name,
+      registry: s.registry,
+      username: s.username,
+      password: s.password,
+    })),
   };
+}
+
+/** The kubelet's record files of one kind, parsed, in file-name order (as the oracle lists them). */
+function recordFiles(rootDir: string, kind: "pulling" | "pulled"): unknown[] {
+  const dir = join(rootDir, "image_manager", kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith("."))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as unknown);
 }

@@ -1,6 +1,6 @@
 /**
  * What went wrong in a storm, from the nodes' own Events: every `Failed to pull image …` message
- * with how many times it was recorded, and how many pods pulled more than once (a pull that failed
+ * with how many times it was recorded (an Event's count), and how many pods pulled more than once (a pull that failed
  * and was retried after its back-off). A storm with no fault injected should show neither.
  */
 import type { CoreV1Event } from "@kubernetes/client-node";
@@ -20,11 +20,12 @@ export function pullFailures(eventsPerNode: Iterable<readonly CoreV1Event[]>): P
   for (const events of eventsPerNode) {
     let pulls = 0;
     for (const event of events) {
-      if (event.reason === "Pulling") pulls++;
+      const count = event.count ?? 1;
+      if (event.reason === "Pulling") pulls += count;
       const message = event.message ?? "";
       if (event.reason === "Failed" && message.startsWith("Failed to pull image")) {
         const key = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
-        messages[key] = (messages[key] ?? 0) + 1;
+        messages[key] = (messages[key] ?? 0) + count;
       }
     }
     if (pulls > 1) podsPulledMoreThanOnce++;

@@ -1,6 +1,6 @@
 /**
  * Call sequences whose answers the simulation must share with the kubelet's own code. A sequence
- * with `differs` is a known difference (docs/simulation.md, "Known differences"): the test checks
+ * with `differs` is a known difference (docs/simulation.md, "Checked against the kubelet's own code"): the test checks
  * that it still differs, so that the list is kept true when one is fixed.
  */
 import type { OracleInput, PullSecret } from "../../harness/fidelity/oracle-json.js";
@@ -82,14 +82,52 @@ export const SEQUENCES: Sequence[] = [
     pulls: [{ image: APP, ref: "sha256:2222" }],
     calls: [ensure("a", APP, "IfNotPresent"), { op: "removeImage", image: APP }, ensure("b", APP, "IfNotPresent")],
   }),
-  sequence(
-    "a pod that keeps failing for 10 minutes: 25 events per pod and type reach the API server, then one per 5 minutes",
-    {
-      pulls: [{ image: APP, error: refused }],
-      calls: Array.from({ length: 60 }, () => [ensure("a", APP), step(10)]).flat(),
-    },
-    "the simulation keeps every event; the kubelet's events pass client-go's spam filter (tools/record/events_cache.go)",
-  ),
+  sequence("a pod that keeps failing for 10 minutes: 25 events per pod and type reach the API server, then one per 5 minutes", {
+    pulls: [{ image: APP, error: refused }],
+    calls: Array.from({ length: 60 }, () => [ensure("a", APP), step(10)]).flat(),
+  }),
+  sequence("a kubelet restarted during a pull: the intent becomes a record without credentials once the image is there", {
+    images: [{ image: APP, ref: "sha256:2222" }],
+    pulls: [{ image: APP, ref: "sha256:2222", hold: true }],
+    calls: [
+      { ...ensure("a", APP, "Always", [{ ...alice, name: "alice-app" }]), async: true },
+      { op: "restartKubelet" },
+      { op: "release", image: APP },
+      ensure("b", APP, "IfNotPresent"),
+    ],
+  }),
+  sequence("a pull queued behind one cut off by a restart never starts; the new kubelet pulls anew", {
+    pulls: [{ image: APP, ref: "sha256:2222", hold: true }],
+    calls: [
+      { ...ensure("a", APP), async: true },
+      { ...ensure("b", APP), async: true },
+      { op: "restartKubelet" },
+      { ...ensure("c", APP), async: true },
+      { op: "release", image: APP },
+    ],
+  }),
+  sequence("a secret for another registry is not used: the pull is anonymous", {
+    pulls: [{ image: PRIVATE, ref: "sha256:3333", auth: [{ username: "alice", password: "pw" }] }],
+    calls: [ensure("a", PRIVATE, "IfNotPresent", [{ ...alice, registry: "other.registry.test" }]), ensure("b", PRIVATE, "IfNotPresent", [alice])],
+  }),
+  sequence("two credentials that fail alike give one error, as utilerrors.NewAggregate words it", {
+    pulls: [{ image: APP, error: refused }],
+    calls: [ensure("a", APP, "Always", [alice, { ...alice, name: "alice-too", registry: `${HOST}/app` }])],
+  }),
+  sequence("the feature gate turned off in the config: no credential check, no records", {
+    kubeletConfig: { featureGates: { KubeletEnsureSecretPulledImages: false } },
+    pulls: [{ image: PRIVATE, ref: "sha256:3333", auth: [{ username: "alice", password: "pw" }] }],
+    calls: [ensure("a", PRIVATE, "IfNotPresent", [alice]), ensure("b", PRIVATE, "IfNotPresent")],
+  }),
+  sequence("the feature gate turned off, with a verification policy set: the kubelet refuses the config", {
+    kubeletConfig: { featureGates: { KubeletEnsureSecretPulledImages: false }, imagePullCredentialsVerificationPolicy: "AlwaysVerify" },
+    calls: [ensure("a", APP, "IfNotPresent")],
+  }),
+  // 1.35 refuses a short name in the allowlist (it must be the normalized name); 1.36+ takes it.
+  sequence("an allowlist pattern written as a short name", {
+    kubeletConfig: { imagePullCredentialsVerificationPolicy: "NeverVerifyAllowlistedImages", preloadedImagesVerificationAllowlist: ["nginx"] },
+    calls: [ensure("a", "nginx:1.0", "IfNotPresent")],
+  }),
   // 1.35 matches the allowlist against the image as written, tag included (b must verify); 1.36+
   // cuts the tag first (b may use the image).
   sequence("the verification allowlist names the repository, the pod's image has a tag", {

@@ -7,7 +7,7 @@ import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
 import type { SimPod } from "./kubelet/kubelet.js";
 
-export function podEvent(pod: SimPod, nodeName: string, type: "Normal" | "Warning", reason: string, message: string, at: number): CoreV1Event {
+export function podEvent(pod: SimPod, nodeName: string, type: "Normal" | "Warning", reason: string, message: string, at: number, count = 1): CoreV1Event {
   const time = new Date(at);
   return {
     metadata: { namespace: pod.namespace, name: `${pod.name}.${at.toString(16)}` },
@@ -27,7 +27,7 @@ export function podEvent(pod: SimPod, nodeName: string, type: "Normal" | "Warnin
     reportingInstance: nodeName,
     firstTimestamp: time,
     lastTimestamp: time,
-    count: 1,
+    count,
   };
 }
 

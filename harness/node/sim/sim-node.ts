@@ -19,7 +19,7 @@ import { REGISTRY_HOST } from "../../scenario/image-names.js";
 import { withProgress } from "./pod-image-service.js";
 import { CriImageService } from "./image-service/cri-image-service.js";
 import { preloadImage } from "./image-service/preload-image.js";
-import { createKubelet, defaultPullPolicy, type Kubelet, type SimPod } from "./kubelet/kubelet.js";
+import { createKubelet, defaultPullPolicy, type Kubelet, type RecordedEvent, type SimPod } from "./kubelet/kubelet.js";
 import { PodWorker, type SyncResult } from "./pod-worker.js";
 import { candidatePolicyHook } from "./kubelet/candidate-policy-hook.js";
 import type { PullPolicyHook } from "./kubelet/pull-policy-hook.js";
@@ -89,6 +89,7 @@ export class SimNode implements NodeUnderTest {
   private readonly policyHooks = new Map<string, PullPolicyHook>();
   /** Every Event this node's kubelet recorded, as the API server would hold them. */
   readonly events: CoreV1Event[] = [];
+  private readonly eventsByKey = new Map<string, CoreV1Event>();
   private readonly statuses = new Map<string, V1ContainerStatus>();
   /** Whether the content a container was started from verified at that moment (pod/imageID → ok). */
   private readonly startedVerified = new Map<string, boolean>();
@@ -114,7 +115,7 @@ export class SimNode implements NodeUnderTest {
       uid: `${request.name}-uid-${this.podCount}`,
       containerName: "app",
       image: request.image,
-      pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default" }] : [],
+      pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default", registry: REGISTRY_HOST }] : [],
     };
     const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
     const worker = this.newWorker(pod, policy);
@@ -136,6 +137,7 @@ export class SimNode implements NodeUnderTest {
   }
 
   async restartKubelet(): Promise<void> {
+    this.kubelet.stop();
     await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.kubelet = this.startKubelet();
@@ -165,6 +167,7 @@ export class SimNode implements NodeUnderTest {
   }
 
   async close(): Promise<void> {
+    this.kubelet.stop();
     await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.pods.clear();
@@ -188,6 +191,7 @@ export class SimNode implements NodeUnderTest {
   }
 
   private startKubelet(): Kubelet {
+    this.eventsByKey.clear(); // a new kubelet's correlator writes new Events
     return createKubelet({
       clock: this.clock,
       images: this.images,
@@ -195,12 +199,30 @@ export class SimNode implements NodeUnderTest {
       rootDir: join(this.options.nodeDir, "kubelet"),
       version: this.options.kubeletVersion ?? DEFAULT_KUBELET_VERSION,
       policyHooks: this.policyHooks,
-      onEvent: (pod, type, reason, message) => {
-        const event = podEvent(pod, this.options.nodeName, type, reason, message, this.clock.now());
-        this.events.push(event);
-        this.options.timeline.add({ kind: "event", at: this.clock.now(), pod: pod.name, type: event.type!, reason: event.reason!, message: event.message! });
-      },
+      onEvent: (pod, event) => this.recordEvent(pod, event),
     });
+  }
+
+  /**
+   * An event as the API server gets it from the kubelet's correlator: a repeat raises the count of
+   * the Event it repeats, and is seen as count − count seen before more occurrences, as the kind
+   * backend reads Events; one the spam filter dropped is only a note.
+   */
+  private recordEvent(pod: SimPod, { type, reason, message, correlated }: RecordedEvent): void {
+    const at = this.clock.now();
+    if (correlated.dropped) {
+      this.options.timeline.add({ kind: "note", at, text: `kubelet: event ${type} ${reason} about ${pod.name} dropped by the event spam filter: ${message}` });
+      return;
+    }
+    const existing = this.eventsByKey.get(correlated.key);
+    const before = existing?.count ?? 0;
+    if (existing) Object.assign(existing, { message: correlated.message, count: correlated.count, lastTimestamp: new Date(at) });
+    else {
+      const created = podEvent(pod, this.options.nodeName, type, reason, correlated.message, at, correlated.count);
+      this.eventsByKey.set(correlated.key, created);
+      this.events.push(created);
+    }
+    for (let i = before; i < correlated.count; i++) this.options.timeline.add({ kind: "event", at, pod: pod.name, type, reason, message: correlated.message });
   }
 
   private async sync(pod: SimPod, policyName: string, signal: AbortSignal, activity: Activity): Promise<SyncResult> {

@@ -102,6 +102,38 @@ describe("KEP-2535 MustAttemptImagePull (pkg/kubelet/images/pullmanager tests)",
     expect(read()).toEqual({ nodePodsAccessible: true });
   });
 
+  it("should accept rotated credentials under the same coordinates only while the record holds fewer than 100 secrets", () => {
+    const crowded = (count: number) => {
+      const r = records("NeverVerifyPreloadedImages");
+      r.recordImagePulled(image, "sha256:ref", secret);
+      for (let i = 1; i < count; i++) r.recordImagePulled(image, "sha256:ref", { ...secret, uid: `uid-${i}`, name: `s-${i}`, credentialHash: `h-${i}` });
+      return r;
+    };
+    const rotated = { ...secret, credentialHash: "rotated" };
+    expect(crowded(99).mustAttemptImagePull(image, "sha256:ref", [rotated])).toBe(false);
+    expect(crowded(100).mustAttemptImagePull(image, "sha256:ref", [rotated])).toBe(true);
+    // The same credentials under other coordinates are accepted at any size (and not written back from 100 on).
+    expect(crowded(100).mustAttemptImagePull(image, "sha256:ref", [{ ...secret, uid: "new", name: "copy" }])).toBe(false);
+  });
+
+  it("should turn a pull intent left by a kubelet that stopped into a record without credentials when the image is there", async () => {
+    const root = scratchDir();
+    const before = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
+    before.recordPullIntent("docker.io/testing/test:latest");
+    before.recordPullIntent("docker.io/testing/absent:latest");
+    const after = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
+    await after.convertLeftoverIntents(async () => [{ id: "sha256:ref", repoTags: ["docker.io/testing/test:latest"], repoDigests: [], size: 1 }]);
+    expect(readdirSync(join(root, "image_manager", "pulling"))).toHaveLength(1); // the absent image's intent stays
+    const [file] = readdirSync(join(root, "image_manager", "pulled"));
+    expect(JSON.parse(readFileSync(join(root, "image_manager", "pulled", file!), "utf8"))).toEqual({
+      kind: "ImagePulledRecord",
+      apiVersion: "kubelet.config.k8s.io/v1beta1",
+      lastUpdatedTime: "1970-01-01T00:00:00Z",
+      imageRef: "sha256:ref",
+    });
+    expect(after.mustAttemptImagePull("docker.io/testing/test:latest", "sha256:ref", [secret])).toBe(true);
+  });
+
   it("case 7: a record for another image name does not cover this one", () => {
     const r = records("NeverVerifyPreloadedImages");
     r.recordImagePulled(image, "sha256:ref", secret);
@@ -147,7 +179,7 @@ describe("KEP-2535 MustAttemptImagePull (pkg/kubelet/images/pullmanager tests)",
     const record = JSON.parse(readFileSync(join(root, "image_manager", "pulled", file!), "utf8"));
     expect(record).toMatchObject({
       imageRef: "sha256:ref",
-      lastUpdatedTime: "2026-01-01T00:00:00.000Z",
+      lastUpdatedTime: "2026-01-01T00:00:00Z", // metav1.Time: RFC 3339, whole seconds
       credentialMapping: { "docker.io/testing/test": { kubernetesSecrets: [secret] } },
     });
     const restarted = new PullRecords(root, "NeverVerifyPreloadedImages", [], () => 0);
@@ -158,6 +190,13 @@ describe("KEP-2535 MustAttemptImagePull (pkg/kubelet/images/pullmanager tests)",
   it("should hash credentials by content, so a different secret with the same credentials matches", () => {
     expect(credentialHash("alice", "pw")).toBe(credentialHash("alice", "pw"));
     expect(credentialHash("alice", "pw")).not.toBe(credentialHash("alice", "other"));
+  });
+
+  it("should hash credentials as the kubelet does: sha256 of Go's JSON of the AuthConfig", () => {
+    // The hash a 1.35.4 kubelet wrote for alice/alice-secret (docs/oracle.md's example), and Go's
+    // json.Marshal of AuthConfig{Username: "a<b&c", Password: "p>w\u2028"} (HTML characters escaped).
+    expect(credentialHash("alice", "alice-secret")).toBe("6faaf8bcfbb6d24a69752b4408c9a0d67821ff8f138c168a549938e1a3aa2609");
+    expect(credentialHash("a<b&c", "p>w\u2028")).toBe("ad890f7e9ecdcdfbed9ac1df83f47c9aeb4cc8d635c51bc6435e41e33c824a1c");
   });
 });
 

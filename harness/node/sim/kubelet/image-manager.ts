@@ -32,6 +32,8 @@ export interface EnsureInput {
   credentials: PodCredentials[];
   images: ImageService;
   event: EventSink;
+  /** Aborted when this kubelet stops (a restart): a pull cut off then records nothing more. */
+  kubeletStopped?: AbortSignal;
 }
 
 /** `record`: the stored image the decision was made on, or the one just pulled. */
@@ -129,6 +131,11 @@ export class ImageManager {
     }
   }
 
+  /** KEP-2535's records, or none while its feature gate is off (the kubelet's NoopImagePullManager). */
+  private get kep2535(): PullRecords | undefined {
+    return this.behaviour.ensureSecretPulledImages ? this.records : undefined;
+  }
+
   /** KEP-2535: may this pod use the stored image without a pull? */
   private podMayUse(input: EnsureInput, spec: string, record: ImageRecord): boolean {
     if (!this.behaviour.ensureSecretPulledImages) return true;
@@ -168,11 +175,12 @@ export class ImageManager {
   private async pull(input: EnsureInput, spec: string): Promise<{ imageRef: string; record?: ImageRecord } | { failure: unknown }> {
     // KEP-2535 names the image as the pod wrote it, before the default tag (image_manager.go
     // EnsureImageExists passes requestedImage to MustAttemptImagePull and to pullImage).
-    this.records.recordPullIntent(input.image);
+    this.kep2535?.recordPullIntent(input.image);
     const enqueued = this.clock.now();
     let pullStarted = enqueued;
     try {
       const { imageRef, used } = await this.puller.pull(async () => {
+        if (input.kubeletStopped?.aborted) throw input.kubeletStopped.reason; // a pull queued behind one cut off: never started
         pullStarted = this.clock.now();
         return await pullWithCredentials(input.images, spec, input.credentials);
       });
@@ -184,10 +192,13 @@ export class ImageManager {
         `Successfully pulled image ${q(input.image)} in ${formatGoDuration(finished - pullStarted)} (${formatGoDuration(finished - enqueued)} including waiting). Image size: ${record?.size ?? 0} bytes.`,
       );
       this.backOff.gc(finished);
-      this.records.recordImagePulled(input.image, imageRef, used?.secret);
+      this.kep2535?.recordImagePulled(input.image, imageRef, used?.secret);
       return record ? { imageRef, record } : { imageRef };
     } catch (error) {
-      this.records.recordImagePullFailed(input.image);
+      // The kubelet process ends mid-pull: its intent stays on disk for the next kubelet, which
+      // turns it into a record if the image is there (PullManager.initialize).
+      if (input.kubeletStopped?.aborted) throw error;
+      this.kep2535?.recordImagePullFailed(input.image);
       return { failure: error };
     }
   }

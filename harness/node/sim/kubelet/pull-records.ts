@@ -4,9 +4,10 @@
  * may use an image already on the node without a pull, given the credentials it presents.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nameAsWritten, parseReference } from "./pod-image-defaults.js";
+import type { ImageRecord } from "../cri.js";
 
 export type VerificationPolicy = "NeverVerify" | "NeverVerifyPreloadedImages" | "NeverVerifyAllowlistedImages" | "AlwaysVerify";
 
@@ -57,7 +58,7 @@ export class PullRecords {
   /** A successful pull; `secret` undefined means anonymous or node credentials: any pod may use it. */
   recordImagePulled(image: string, imageRef: string, secret: SecretCoordinates | undefined): void {
     const file = join(this.pulled, fileName(imageRef));
-    const record = read<PulledRecord>(file) ?? {
+    const record = readPulled(file) ?? {
       kind: "ImagePulledRecord",
       apiVersion: "kubelet.config.k8s.io/v1beta1",
       lastUpdatedTime: "",
@@ -68,9 +69,42 @@ export class PullRecords {
     const entry = record.credentialMapping[key] ?? {};
     if (!secret) record.credentialMapping[key] = { nodePodsAccessible: true };
     else if (!entry.nodePodsAccessible) record.credentialMapping[key] = { kubernetesSecrets: merge(entry.kubernetesSecrets ?? [], secret) };
-    record.lastUpdatedTime = new Date(this.now()).toISOString();
-    write(file, record);
+    record.lastUpdatedTime = rfc3339(this.now());
+    writePulled(file, record);
     this.dropIntent(image);
+  }
+
+  /**
+   * PullManager.initialize, when a kubelet starts: a pull intent left by a kubelet that ended
+   * mid-pull becomes a record without credentials if an image with exactly that name (a repo tag
+   * or digest) is on the node — it counts as pulled by the kubelet, and every pod must verify —
+   * and the intent goes; an intent with no such image stays. Never fails: the kubelet logs a
+   * runtime that cannot list its images and goes on.
+   */
+  async convertLeftoverIntents(listImages: () => Promise<ImageRecord[]>): Promise<void> {
+    const leftover = new Set(
+      readdirSync(this.pulling)
+        .filter((name) => !name.endsWith(".tmp"))
+        .map((name) => read<{ image?: string }>(join(this.pulling, name))?.image)
+        .filter((image): image is string => image !== undefined),
+    );
+    if (leftover.size === 0) return;
+    const images = await listImages().catch((): ImageRecord[] => []);
+    for (const image of images) {
+      for (const name of [...image.repoDigests, ...image.repoTags]) {
+        if (!leftover.has(name)) continue;
+        const file = join(this.pulled, fileName(image.id));
+        if (!existsSync(file))
+          writePulled(file, {
+            kind: "ImagePulledRecord",
+            apiVersion: "kubelet.config.k8s.io/v1beta1",
+            lastUpdatedTime: rfc3339(this.now()),
+            imageRef: image.id,
+            credentialMapping: {},
+          });
+        rmSync(join(this.pulling, fileName(name)), { force: true });
+      }
+    }
   }
 
   recordImagePullFailed(image: string): void {
@@ -81,7 +115,7 @@ export class PullRecords {
   mustAttemptImagePull(image: string, imageRef: string, podSecrets: SecretCoordinates[]): boolean {
     if (!imageRef) return true;
     const file = join(this.pulled, fileName(imageRef));
-    const record = read<PulledRecord>(file);
+    const record = readPulled(file);
     const pulledByKubelet = record !== undefined || (this.intents.get(image) ?? 0) > 0 || existsSync(join(this.pulling, fileName(image)));
     if (!this.requiresVerification(image, pulledByKubelet)) return false;
     if (!record) return true;
@@ -89,12 +123,11 @@ export class PullRecords {
     if (!entry) return true;
     if (entry.nodePodsAccessible) return false;
     const cached = entry.kubernetesSecrets ?? [];
-    const secret = matchingSecret(cached, podSecrets);
-    if (!secret) return true;
-    // A hash match under other coordinates (or rotated credentials under the same ones) is written back.
-    if (cached.length < 100) {
-      record.credentialMapping[this.key(image)] = { kubernetesSecrets: merge(cached, secret) };
-      write(file, record);
+    const accepted = acceptedSecret(cached, podSecrets);
+    if (!accepted) return true;
+    if (accepted.writeBack) {
+      record.credentialMapping[this.key(image)] = { kubernetesSecrets: merge(cached, accepted.secret) };
+      writePulled(file, record);
     }
     return false;
   }
@@ -107,11 +140,11 @@ export class PullRecords {
    */
   credentialsVerified(image: string, imageRef: string, podSecrets: SecretCoordinates[]): boolean | undefined {
     if (!imageRef) return undefined;
-    const record = read<PulledRecord>(join(this.pulled, fileName(imageRef)));
+    const record = readPulled(join(this.pulled, fileName(imageRef)));
     if (!record) return undefined;
     const entry = record.credentialMapping[this.key(image)];
     if (!entry) return false;
-    return entry.nodePodsAccessible === true || matchingSecret(entry.kubernetesSecrets ?? [], podSecrets) !== undefined;
+    return entry.nodePodsAccessible === true || acceptedSecret(entry.kubernetesSecrets ?? [], podSecrets) !== undefined;
   }
 
   private requiresVerification(image: string, pulledByKubelet: boolean): boolean {
@@ -152,10 +185,16 @@ export class PullRecords {
   }
 }
 
+/**
+ * The sha256 of Go's json.Marshal of the keyring's AuthConfig (credentialprovider/keyring.go,
+ * hashAuthConfig): empty fields left out, and <, >, & escaped as Go's encoder escapes them.
+ */
 export function credentialHash(username: string, password: string): string {
-  return createHash("sha256")
-    .update(JSON.stringify({ auths: { username, password } }))
-    .digest("hex");
+  const json = JSON.stringify({ ...(username ? { username } : {}), ...(password ? { password } : {}) }).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return createHash("sha256").update(json).digest("hex");
 }
 
 /** The record's credential key: the image without tag or digest, normalized. */
@@ -168,19 +207,39 @@ function repositoryKey(image: string): string {
 }
 
 /** The first of the pod's secrets that the record names, by credential hash or by coordinates. */
-function matchingSecret(cached: SecretCoordinates[], podSecrets: SecretCoordinates[]): SecretCoordinates | undefined {
-  return podSecrets.find((secret) =>
-    cached.some(
-      (c) =>
-        (c.credentialHash !== "" && c.credentialHash === secret.credentialHash) ||
-        (c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name),
-    ),
-  );
+/** image_pull_manager.go's writeRecordWhileMatchingLimit. */
+const WRITE_RECORD_WHILE_MATCHING_LIMIT = 100;
+
+/**
+ * MustAttemptImagePull's search, each of the pod's secrets (in keyring order) against each cached
+ * one: the same credential hash is accepted, and written back under the pod's coordinates when
+ * they differ; the same coordinates with another hash (rotated credentials) are accepted and
+ * written back — both only while the record holds fewer than 100 secrets, and the rotated ones
+ * not at all beyond that.
+ */
+function acceptedSecret(cached: SecretCoordinates[], podSecrets: SecretCoordinates[]): { secret: SecretCoordinates; writeBack: boolean } | undefined {
+  const roomToWrite = cached.length < WRITE_RECORD_WHILE_MATCHING_LIMIT;
+  for (const secret of podSecrets) {
+    for (const c of cached) {
+      const hashesMatch = c.credentialHash !== "" && c.credentialHash === secret.credentialHash;
+      const coordinatesMatch = c.uid === secret.uid && c.namespace === secret.namespace && c.name === secret.name;
+      if (hashesMatch) return { secret, writeBack: !coordinatesMatch && roomToWrite };
+      if (coordinatesMatch && roomToWrite) return { secret, writeBack: true };
+    }
+  }
+  return undefined;
 }
 
 function merge(list: SecretCoordinates[], secret: SecretCoordinates): SecretCoordinates[] {
   const others = list.filter((s) => !(s.uid === secret.uid && s.namespace === secret.namespace && s.name === secret.name));
-  return [...others, secret].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.uid.localeCompare(b.uid));
+  // mergePullSecrets sorts by namespace, name and uid, comparing bytes.
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...others, secret].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.uid, b.uid));
+}
+
+/** metav1.Time's JSON: RFC 3339, whole seconds, UTC. */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 function fileName(key: string): string {
@@ -193,6 +252,16 @@ function read<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+function readPulled(file: string): PulledRecord | undefined {
+  const record = read<PulledRecord>(file);
+  return record && { ...record, credentialMapping: record.credentialMapping ?? {} };
+}
+
+/** An empty credential mapping is left out, as Go's encoder leaves it out (omitempty). */
+function writePulled(file: string, { credentialMapping, ...rest }: PulledRecord): void {
+  write(file, Object.keys(credentialMapping).length > 0 ? { ...rest, credentialMapping } : rest);
 }
 
 function write(file: string, value: unknown): void {

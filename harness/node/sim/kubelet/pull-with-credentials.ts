@@ -27,5 +27,8 @@ export async function pullWithCredentials(
     }
   }
   if (errors.length === 1) throw errors[0];
-  throw new Error(`[${errors.map((e) => (e instanceof Error ? e.message : String(e))).join(", ")}]`);
+  // utilerrors.NewAggregate's text: equal messages once, in brackets only when they differ.
+  const messages = [...new Set(errors.map((e) => (e instanceof Error ? e.message : String(e))))];
+  if (messages.length === 1) throw errors[0];
+  throw new Error(`[${messages.join(", ")}]`);
 }

@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../../../support/clock.js";
 import type { NodeConfig } from "../../../scenario/types.js";
+import { TokenBucket } from "../../../support/token-bucket.js";
 
 export interface PullerConfig {
   serializeImagePulls: boolean;
@@ -17,15 +18,13 @@ export interface PullerConfig {
 export class Puller {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
-  private tokens: number;
-  private lastRefill: number;
+  private readonly bucket: TokenBucket;
 
   constructor(
     private readonly config: PullerConfig,
     private readonly clock: Clock,
   ) {
-    this.tokens = config.registryBurst;
-    this.lastRefill = clock.now();
+    this.bucket = new TokenBucket(config.registryPullQPS, config.registryBurst, clock.now());
   }
 
   /** Runs one pull when a slot is free; the QPS check happens when it reaches the runtime. */
@@ -34,22 +33,12 @@ export class Puller {
     if (this.active >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     try {
-      if (!this.tryAccept()) throw new Error("pull QPS exceeded");
+      if (this.config.registryPullQPS > 0 && !this.bucket.tryAccept(this.clock.now())) throw new Error("pull QPS exceeded");
       return await run();
     } finally {
       this.active--;
       this.waiting.shift()?.();
     }
-  }
-
-  private tryAccept(): boolean {
-    if (this.config.registryPullQPS <= 0) return true;
-    const now = this.clock.now();
-    this.tokens = Math.min(this.config.registryBurst, this.tokens + ((now - this.lastRefill) / 1000) * this.config.registryPullQPS);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }
 
