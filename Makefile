@@ -174,7 +174,7 @@ clean:
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
 	-[ -d node_modules/tsx ] && node --import tsx harness/node/kind/restore-abandoned-sysctls.ts
 	$(MAKE) -s clean-temp
-	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke reports/soak-failures
+	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke reports/soak-failures reports/fidelity
 
 # What runs stopped by SIGKILL leave in the temp folder, and fleets in /dev/shm (their own handlers remove it otherwise).
 clean-temp:
@@ -191,10 +191,12 @@ ORACLE_ACTION ?= build
 oracle:
 	@for v in $(ORACLE_VERSIONS); do bash oracle/build.sh $$v $(ORACLE_ACTION) || exit 1; done
 
-# The simulation against the oracle on 10,000 generated sequences (make test runs 2,000).
+# The simulation against the oracle on 10,000 generated sequences per release (make test runs
+# 2,000), with the named sequences; writes reports/fidelity/summary.md and one JSON per release.
 FIDELITY_RUNS ?= 10000
 fidelity: setup oracle
-	FIDELITY_RUNS=$(FIDELITY_RUNS) npx vitest run tests/fidelity
+	rm -rf reports/fidelity
+	FIDELITY_RUNS=$(FIDELITY_RUNS) FIDELITY_REPORT=reports/fidelity npx vitest run tests/fidelity
 
 # The oracle's Go tests against every release (part of make test; a cold build takes minutes).
 test-oracle:

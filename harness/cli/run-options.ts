@@ -6,7 +6,7 @@ import { defaultRunConfig, type RunConfig } from "../run/run-config.js";
 import { DEFAULT_CONTAINER_IMAGES } from "../environment/start-as-containers.js";
 import { DEFAULT_KIND_WORKERS, DEFAULT_NODE_IMAGE, kindRunOptions } from "../run/backends/kind.js";
 import { BACKENDS } from "../run/backends/index.js";
-import { DEFAULT_KUBELET_VERSION, KUBELET_VERSIONS } from "../node/sim/kubelet/kubelet-version.js";
+import { DEFAULT_KUBELET_VERSION, KUBELET_VERSIONS, modelledRelease } from "../node/sim/kubelet/kubelet-version.js";
 import { EXIT_CODES_HELP } from "./exit-codes.js";
 
 export type RunCommand = "run" | "list" | "validate";
@@ -27,8 +27,9 @@ const RUN_HELP = `  --node-image IMG   kind node image (default ${DEFAULT_NODE_I
   --registry-image I, --toxiproxy-image I, --gate-image I
                      images for --containers (defaults: registry:3, ghcr.io/shopify/toxiproxy:2.12.0,
                      pullcheck-gate:local)
-  --kubelet-version V  reproduce kubelet 1.35 (default), 1.37 or 1.36 (KEP-2535 names images as
-                     written, tag cut), 1.34 (KEP-2535 off) or 1.31 (no precheck)
+  --kubelet-version V  reproduce kubelet 1.37 (default; beside --backend kind, the node image's
+                     release), 1.36, 1.35 (KEP-2535 names images normalized, tag included),
+                     1.34 (KEP-2535 off) or 1.31 (no precheck)
   --output DIR       write results to DIR/results and DIR/allure-results instead of the repository's
                      reports/results and allure-results; both are emptied first
   --report           build the report after the run (from the same folders; see pullcheck report --help)
@@ -126,7 +127,9 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
     ]);
   }
   const workers = wholeNumberFlag("--kind-workers", text("kind-workers"), DEFAULT_KIND_WORKERS, [0, 8], "a number of worker nodes", "e.g. --kind-workers 3");
-  const version = text("kubelet-version") ?? DEFAULT_KUBELET_VERSION;
+  const kind = backends.includes("kind") ? kindRunOptions(text("node-image") ?? DEFAULT_NODE_IMAGE, text("kind-policies"), workers) : undefined;
+  // Beside a real kubelet, the simulation reproduces the release of its node image.
+  const version = text("kubelet-version") ?? modelledRelease(kind?.kubernetesVersion) ?? DEFAULT_KUBELET_VERSION;
   if (!(KUBELET_VERSIONS as readonly string[]).includes(version)) {
     throw new InputError([
       { path: "--kubelet-version", message: `kubelet version ${version} is not modelled`, hint: `choose one of ${KUBELET_VERSIONS.join(", ")}` },
@@ -157,7 +160,6 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
     gate: text("gate-image") ?? DEFAULT_CONTAINER_IMAGES.gate,
   };
   const containers = values.containers === true ? { images: containerImages } : undefined;
-  const kind = backends.includes("kind") ? kindRunOptions(text("node-image") ?? DEFAULT_NODE_IMAGE, text("kind-policies"), workers) : undefined;
   const output = text("output") === undefined ? undefined : resolve(text("output")!);
   const config: RunConfig = {
     ...defaults,

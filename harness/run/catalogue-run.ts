@@ -39,6 +39,14 @@ export interface CatalogueRun {
   close(): Promise<void>;
 }
 
+/** A scenario written for some kubelet releases, on a backend whose release is another (an unknown release runs it). */
+function otherKubeletRelease(test: PlannedTest, backend: Backend, config: RunConfig): string | undefined {
+  const releases = test.scenario.kubeletVersions;
+  const release = backend.kubeletRelease(config);
+  if (!releases || !release || releases.includes(release)) return undefined;
+  return `its expectations hold for kubelet ${releases.join(", ")} (spec.kubeletVersions), and this ${backend.name} node runs kubelet ${release}`;
+}
+
 export function startCatalogueRun(config: RunConfig): CatalogueRun {
   const catalogue = loadCatalogue(config);
   writeRunManifest(config);
@@ -56,7 +64,7 @@ export function startCatalogueRun(config: RunConfig): CatalogueRun {
   return {
     catalogue,
     plan: longestFirst(catalogue.plan, (test) => backendOf(test).realTimeMs?.(test) ?? 0),
-    cannotRun: (test) => backendOf(test).cannotRun(test, config),
+    cannotRun: (test) => otherKubeletRelease(test, backendOf(test), config) ?? backendOf(test).cannotRun(test, config),
     timeoutMs: (test) => backendOf(test).testTimeoutMs,
     async run(test, recordStep) {
       const run = await poolFor(backendOf(test)).withWorld(async (world): Promise<TestRun> => {

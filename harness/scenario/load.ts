@@ -15,7 +15,7 @@ import type { Scenario } from "./scenario.js";
 
 const TOP = ["apiVersion", "kind", "metadata", "spec"] as const;
 const METADATA = ["name", "title", "description", "source", "tags"] as const;
-const SPEC = ["policies", "registry", "node", "steps"] as const;
+const SPEC = ["policies", "kubeletVersions", "registry", "node", "steps"] as const;
 export const CREDENTIAL_POLICIES = ["NeverVerify", "NeverVerifyPreloadedImages", "NeverVerifyAllowlistedImages", "AlwaysVerify"] as const;
 const NODE_CONFIG = [
   "serializeImagePulls",
@@ -91,6 +91,14 @@ function checkScenario(value: unknown, file: string, context: ValidationContext,
         check.problem(["spec", "policies", i], `unknown policy "${name}"`, `policies: ${context.knownPolicies.join(", ")}`);
     });
   }
+  let kubeletVersions: string[] | undefined;
+  if (spec.kubeletVersions !== undefined) {
+    kubeletVersions = check.stringList(spec.kubeletVersions, ["spec", "kubeletVersions"], "spec.kubeletVersions");
+    kubeletVersions?.forEach((release, i) => {
+      if (!/^1\.\d+$/.test(release))
+        check.problem(["spec", "kubeletVersions", i], `"${release}" is not a Kubernetes release`, 'write a release as major.minor in quotes, e.g. "1.35"');
+    });
+  }
   const registry = spec.registry === undefined ? {} : check.mapping(spec.registry, ["spec", "registry"], ["users", "images"], "spec.registry");
   const users: Record<string, string> = {};
   if (registry?.users !== undefined) {
@@ -154,6 +162,7 @@ function checkScenario(value: unknown, file: string, context: ValidationContext,
     ...(source ? { source } : {}),
     ...(tags ? { tags } : {}),
     ...(policies ? { policies } : {}),
+    ...(kubeletVersions ? { kubeletVersions } : {}),
     registry: { users, images },
     node: { preloaded, config },
     steps,

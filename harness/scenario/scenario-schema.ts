@@ -42,6 +42,7 @@ export function scenarioSchema(): JsonSchema {
         spec: mapping(
           {
             policies: listOf(text(), "run only under these policies"),
+            kubeletVersions: listOf({ type: "string", pattern: "^1\\.[0-9]+$" }, "the kubelet releases (major.minor) the expectations hold for"),
             registry: mapping({
               users: { ...dictionary({ oneOf: [text(), { type: "number" }] }), propertyNames: { pattern: USER_NAME_PATTERN } },
               images: REGISTRY_IMAGES_SCHEMA,

@@ -14,6 +14,8 @@ export interface Scenario {
   tags?: string[];
   /** Only these policies, when given. */
   policies?: string[];
+  /** The kubelet releases (major.minor) the expectations hold for, when they depend on it; a run against another release skips the scenario. */
+  kubeletVersions?: string[];
   registry: { users: Record<string, string>; images: RegistryImage[] };
   node: { preloaded: string[]; config: NodeConfig };
   steps: Step[];

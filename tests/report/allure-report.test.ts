@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, pullcheck, type CliResult } from "../cli/pullcheck-process.js";
+import { DEFAULT_KUBELET_VERSION } from "../../harness/node/sim/kubelet/kubelet-version.js";
 
 interface AllureStep {
   name: string;
@@ -68,6 +69,6 @@ describe("the Allure report of a failed test", () => {
       expect(existsSync(join(output, "allure-report", view, "index.html"))).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(output, "results", "run.json"), "utf8")) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ simulatedKubelet: "1.35", backends: ["sim"], registry: "v3.1.2", toxiproxy: "v2.12.0" });
+    expect(manifest).toMatchObject({ simulatedKubelet: DEFAULT_KUBELET_VERSION, backends: ["sim"], registry: "v3.1.2", toxiproxy: "v2.12.0" });
   });
 });

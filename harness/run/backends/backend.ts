@@ -25,6 +25,8 @@ export interface Backend {
    * alone at the end. Absent: the backend's time is virtual.
    */
   realTimeMs?(test: PlannedTest): number;
+  /** The kubelet release (major.minor) its nodes run, when known: a scenario whose expectations hold for other releases is skipped. */
+  kubeletRelease(config: RunConfig): string | undefined;
   /** Why this backend cannot run the test (e.g. a policy its kubelet does not know); undefined when it can. */
   cannotRun(test: PlannedTest, config: RunConfig): string | undefined;
   /** Starts one world: its environment and node factory. Closing the world stops them. */

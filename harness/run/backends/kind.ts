@@ -51,6 +51,8 @@ export const kind: Backend = {
   realTimeMs: (test) =>
     sum(waitsOf(test)) +
     sum(test.scenario.steps.map((step) => (step.kind === "expect" ? ((step.perPolicy[test.policy.name] ?? step.default)?.staysMs ?? 0) : 0))),
+  // The node image's label dev.pullcheck.kubernetes=v1.35.4 → 1.35.
+  kubeletRelease: (config) => /^v?(\d+\.\d+)/.exec(config.kind?.kubernetesVersion ?? "")?.[1],
   cannotRun(test, config) {
     const waits = waitsOf(test);
     const waited = sum(waits);

@@ -11,6 +11,7 @@ export const simContainers: Backend = {
   description: "the simulated kubelet, with registry, Toxiproxy and gate as containers (needs Docker and make images)",
   testTimeoutMs: SIM_TEST_TIMEOUT_MS,
   concurrency: (config) => config.parallel,
+  kubeletRelease: (config) => config.kubeletVersion,
   cannotRun: () => undefined,
   start: (policies, config) => startSimWorld(policies, config, { images: config.containerImages }),
 };

@@ -32,6 +32,7 @@ export const sim: Backend = {
   description: "the simulated kubelet, on a virtual clock (default)",
   testTimeoutMs: SIM_TEST_TIMEOUT_MS,
   concurrency: (config) => config.parallel,
+  kubeletRelease: (config) => config.kubeletVersion,
   cannotRun: () => undefined,
   start: (policies, config) => startSimWorld(policies, config, config.containers),
 };

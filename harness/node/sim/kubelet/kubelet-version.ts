@@ -6,10 +6,17 @@ export const KUBELET_VERSIONS = ["1.37", "1.36", "1.35", "1.34", "1.31"] as cons
 export type KubeletVersion = (typeof KUBELET_VERSIONS)[number];
 
 /**
- * What a run reproduces unless told otherwise: the release of the kind node image, so that the
+ * What a run reproduces unless told otherwise: the newest release the oracle covers. A run with a
+ * kind backend reproduces its node image's release instead (cli/run-options.ts), so that the
  * simulation and the real kubelet are compared like for like.
  */
-export const DEFAULT_KUBELET_VERSION: KubeletVersion = "1.35";
+export const DEFAULT_KUBELET_VERSION: KubeletVersion = "1.37";
+
+/** The modelled release of a Kubernetes version such as "v1.35.4", if it is one. */
+export function modelledRelease(version: string | undefined): KubeletVersion | undefined {
+  const release = /^v?(\d+\.\d+)/.exec(version ?? "")?.[1];
+  return (KUBELET_VERSIONS as readonly string[]).includes(release ?? "") ? (release as KubeletVersion) : undefined;
+}
 
 export interface VersionBehaviour {
   /** KubeletEnsureSecretPulledImages on by default (beta in 1.35). */
