@@ -53,7 +53,11 @@ export class RuleRuntime implements ImageService {
     // order they take in the oracle).
     await new Promise((resolve) => setImmediate(resolve));
     const name = normalized(image);
-    if (this.rules.get(name)?.hold) await this.hold(name);
+    if (this.rules.get(name)?.hold) {
+      await this.hold(name);
+      // Pulls released together are answered one at a time (the runtime's lock, then the RPC).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const rule = this.rules.get(name);
     const call: OracleCriCall = { method: "PullImage", image, ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}) };
     this.log.push(call);
