@@ -50,7 +50,7 @@ describe("pullcheck --help", () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     const result = pullcheck(["--version"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`pullcheck ${version}\nsimulated kubelet: 1.35 (--kubelet-version also 1.37, 1.36, 1.34, 1.31)\n`);
+    expect(result.stdout).toBe(`pullcheck ${version}\nsimulated kubelet: 1.37 (--kubelet-version also 1.36, 1.35, 1.34, 1.31)\n`);
   });
 
   it("should refuse arguments to docs instead of rewriting the docs", () => {

@@ -203,17 +203,11 @@ export class SimNode implements NodeUnderTest {
     });
   }
 
-  /**
-   * An event as the API server gets it from the kubelet's correlator: a repeat raises the count of
-   * the Event it repeats, and is seen as count − count seen before more occurrences, as the kind
-   * backend reads Events; one the spam filter dropped is only a note.
-   */
+  /** An event as the correlator lets it reach the API server: a repeat raises its Event's count, read as the kind backend reads Events. */
   private recordEvent(pod: SimPod, { type, reason, message, correlated }: RecordedEvent): void {
     const at = this.clock.now();
-    if (correlated.dropped) {
-      this.options.timeline.add({ kind: "note", at, text: `kubelet: event ${type} ${reason} about ${pod.name} dropped by the event spam filter: ${message}` });
-      return;
-    }
+    const text = `kubelet: event ${type} ${reason} about ${pod.name} dropped by the event spam filter: ${message}`;
+    if (correlated.dropped) return this.options.timeline.add({ kind: "note", at, text });
     const existing = this.eventsByKey.get(correlated.key);
     const before = existing?.count ?? 0;
     if (existing) Object.assign(existing, { message: correlated.message, count: correlated.count, lastTimestamp: new Date(at) });

@@ -4,10 +4,11 @@
  * may use an image already on the node without a pull, given the credentials it presents.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { nameAsWritten, parseReference } from "./pod-image-defaults.js";
 import type { ImageRecord } from "../cri.js";
+import { fileName, read, rfc3339, write } from "./pull-record-files.js";
 
 export type VerificationPolicy = "NeverVerify" | "NeverVerifyPreloadedImages" | "NeverVerifyAllowlistedImages" | "AlwaysVerify";
 
@@ -206,9 +207,7 @@ function repositoryKey(image: string): string {
   }
 }
 
-/** The first of the pod's secrets that the record names, by credential hash or by coordinates. */
-/** image_pull_manager.go's writeRecordWhileMatchingLimit. */
-const WRITE_RECORD_WHILE_MATCHING_LIMIT = 100;
+const WRITE_RECORD_WHILE_MATCHING_LIMIT = 100; // image_pull_manager.go's writeRecordWhileMatchingLimit
 
 /**
  * MustAttemptImagePull's search, each of the pod's secrets (in keyring order) against each cached
@@ -237,23 +236,6 @@ function merge(list: SecretCoordinates[], secret: SecretCoordinates): SecretCoor
   return [...others, secret].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.uid, b.uid));
 }
 
-/** metav1.Time's JSON: RFC 3339, whole seconds, UTC. */
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-function fileName(key: string): string {
-  return `sha256-${createHash("sha256").update(key).digest("hex")}`;
-}
-
-function read<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 function readPulled(file: string): PulledRecord | undefined {
   const record = read<PulledRecord>(file);
   return record && { ...record, credentialMapping: record.credentialMapping ?? {} };
@@ -262,9 +244,4 @@ function readPulled(file: string): PulledRecord | undefined {
 /** An empty credential mapping is left out, as Go's encoder leaves it out (omitempty). */
 function writePulled(file: string, { credentialMapping, ...rest }: PulledRecord): void {
   write(file, Object.keys(credentialMapping).length > 0 ? { ...rest, credentialMapping } : rest);
-}
-
-function write(file: string, value: unknown): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(value), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
 }
