@@ -44,7 +44,8 @@ export async function simAnswers(input: OracleInput, version: KubeletVersion): P
     const startedAt = clock.now();
     const results: OracleResult[] = [];
     const inFlight = new Map<number, AsyncCall>();
-    const settle = () => settled(() => runtime.log.length + events.length, inFlight.size > 0);
+    /** `started`: a call just started asynchronously, not yet among those in flight. */
+    const settle = (started = false) => settled(() => runtime.log.length + events.length, started || inFlight.size > 0);
     /** The async calls found finished while call `index` was answered (-1: at the end). */
     const completions = (index: number): OracleResult[] =>
       [...inFlight]
@@ -74,7 +75,7 @@ export async function simAnswers(input: OracleInput, version: KubeletVersion): P
           () => void (pending.done = true),
           () => {}, // abandoned with its kubelet
         );
-        await settled(() => runtime.log.length + events.length, true);
+        await settle(true);
         if (pending.done) copyOutcome(outcome, result);
         else {
           result.imagePullPolicy = outcome.imagePullPolicy;

@@ -6,6 +6,7 @@
  * images (what the scenario preloads is pulled first, and those requests are not the test's).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { kubernetesRelease } from "../../node/sim/kubelet/kubelet-version.js";
 import { onCleanup } from "../../support/cleanup.js";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -52,7 +53,7 @@ export const kind: Backend = {
     sum(waitsOf(test)) +
     sum(test.scenario.steps.map((step) => (step.kind === "expect" ? ((step.perPolicy[test.policy.name] ?? step.default)?.staysMs ?? 0) : 0))),
   // The node image's label dev.pullcheck.kubernetes=v1.35.4 → 1.35.
-  kubeletRelease: (config) => /^v?(\d+\.\d+)/.exec(config.kind?.kubernetesVersion ?? "")?.[1],
+  kubeletRelease: (config) => kubernetesRelease(config.kind?.kubernetesVersion),
   cannotRun(test, config) {
     const waits = waitsOf(test);
     const waited = sum(waits);

@@ -138,8 +138,8 @@ export class ImageManager {
 
   /** KEP-2535: may this pod use the stored image without a pull? */
   private podMayUse(input: EnsureInput, spec: string, record: ImageRecord): boolean {
-    if (!this.behaviour.ensureSecretPulledImages) return true;
-    return !this.records.mustAttemptImagePull(
+    if (!this.kep2535) return true;
+    return !this.kep2535.mustAttemptImagePull(
       input.image,
       record.id,
       input.credentials.map((c) => c.secret),

@@ -12,9 +12,14 @@ export type KubeletVersion = (typeof KUBELET_VERSIONS)[number];
  */
 export const DEFAULT_KUBELET_VERSION: KubeletVersion = "1.37";
 
+/** The release (major.minor) of a Kubernetes version such as "v1.35.4". */
+export function kubernetesRelease(version: string | undefined): string | undefined {
+  return /^v?(\d+\.\d+)/.exec(version ?? "")?.[1];
+}
+
 /** The modelled release of a Kubernetes version such as "v1.35.4", if it is one. */
 export function modelledRelease(version: string | undefined): KubeletVersion | undefined {
-  const release = /^v?(\d+\.\d+)/.exec(version ?? "")?.[1];
+  const release = kubernetesRelease(version);
   return (KUBELET_VERSIONS as readonly string[]).includes(release ?? "") ? (release as KubeletVersion) : undefined;
 }
 

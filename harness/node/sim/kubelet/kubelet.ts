@@ -67,10 +67,11 @@ export interface Kubelet {
 }
 
 export function createKubelet(options: KubeletOptions): Kubelet {
-  const loaded = loadImagePathConfig(options.config, behaviourOf(options.version));
+  const release = behaviourOf(options.version);
+  const loaded = loadImagePathConfig(options.config, release);
   if ("errors" in loaded) throw new Error(loaded.errors.join("; "));
   const config = loaded.config;
-  const behaviour = { ...behaviourOf(options.version), ensureSecretPulledImages: config.ensureSecretPulledImages };
+  const behaviour = { ...release, ensureSecretPulledImages: config.ensureSecretPulledImages };
   const backOff = new BackOff(IMAGE_BACK_OFF_INITIAL_MS, IMAGE_BACK_OFF_MAX_MS);
   const previousErrors = new Map<string, string>();
   const records = new PullRecords(options.rootDir, config.verificationPolicy, config.allowlist, () => options.clock.now(), behaviour.imageNamesAsWritten);

@@ -59,13 +59,7 @@ export class PullRecords {
   /** A successful pull; `secret` undefined means anonymous or node credentials: any pod may use it. */
   recordImagePulled(image: string, imageRef: string, secret: SecretCoordinates | undefined): void {
     const file = join(this.pulled, fileName(imageRef));
-    const record = readPulled(file) ?? {
-      kind: "ImagePulledRecord",
-      apiVersion: "kubelet.config.k8s.io/v1beta1",
-      lastUpdatedTime: "",
-      imageRef,
-      credentialMapping: {},
-    };
+    const record = readPulled(file) ?? newRecord(imageRef, "");
     const key = this.key(image);
     const entry = record.credentialMapping[key] ?? {};
     if (!secret) record.credentialMapping[key] = { nodePodsAccessible: true };
@@ -95,14 +89,7 @@ export class PullRecords {
       for (const name of [...image.repoDigests, ...image.repoTags]) {
         if (!leftover.has(name)) continue;
         const file = join(this.pulled, fileName(image.id));
-        if (!existsSync(file))
-          writePulled(file, {
-            kind: "ImagePulledRecord",
-            apiVersion: "kubelet.config.k8s.io/v1beta1",
-            lastUpdatedTime: rfc3339(this.now()),
-            imageRef: image.id,
-            credentialMapping: {},
-          });
+        if (!existsSync(file)) writePulled(file, newRecord(image.id, rfc3339(this.now())));
         rmSync(join(this.pulling, fileName(name)), { force: true });
       }
     }
@@ -234,6 +221,10 @@ function merge(list: SecretCoordinates[], secret: SecretCoordinates): SecretCoor
   // mergePullSecrets sorts by namespace, name and uid, comparing bytes.
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...others, secret].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.uid, b.uid));
+}
+
+function newRecord(imageRef: string, lastUpdatedTime: string): PulledRecord {
+  return { kind: "ImagePulledRecord", apiVersion: "kubelet.config.k8s.io/v1beta1", lastUpdatedTime, imageRef, credentialMapping: {} };
 }
 
 function readPulled(file: string): PulledRecord | undefined {
