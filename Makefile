@@ -67,11 +67,16 @@ node-image-clean:
 	rm -rf $(NODE_IMAGE_CACHE)
 
 # The two catalogues run on their own, after the other tests: they are the heaviest files, and
-# the simulation judges hanging connections by real time (docs/simulation.md, "Time").
+# the simulation judges hanging connections by real time (docs/simulation.md, "Time"). The
+# simulated one logs its kubelet's calls, which the oracle of every release then answers too.
 CATALOGUES := tests/conformance/catalogue.test.ts tests/conformance/catalogue-containers.test.ts
+CATALOGUE_AGREEMENT := tests/fidelity/catalogue-agreement.test.ts
+KUBELET_CALLS := reports/kubelet-calls
 test: typecheck lint test-oracle
-	npx vitest run $(addprefix --exclude ,$(CATALOGUES))
-	npx vitest run tests/conformance/catalogue.test.ts
+	npx vitest run $(addprefix --exclude ,$(CATALOGUES) $(CATALOGUE_AGREEMENT))
+	rm -rf $(KUBELET_CALLS)
+	PULLCHECK_RUN='{"kubeletCallsDir":"$(CURDIR)/$(KUBELET_CALLS)"}' npx vitest run tests/conformance/catalogue.test.ts
+	KUBELET_CALLS=$(KUBELET_CALLS) npx vitest run $(CATALOGUE_AGREEMENT)
 	npx vitest run tests/conformance/catalogue-containers.test.ts
 
 typecheck:
@@ -174,7 +179,7 @@ clean:
 	-[ -x $(TOOLS)/kind ] && $(TOOLS)/kind get clusters 2>/dev/null | grep '^pullcheck-' | xargs -r -n1 $(TOOLS)/kind delete cluster --name >/dev/null
 	-[ -d node_modules/tsx ] && node --import tsx harness/node/kind/restore-abandoned-sysctls.ts
 	$(MAKE) -s clean-temp
-	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke reports/soak-failures reports/fidelity
+	rm -rf allure-results reports/allure-report reports/results reports/matrix.* reports/bench.* reports/kind-smoke reports/fork-smoke reports/soak-failures reports/fidelity reports/kubelet-calls
 
 # What runs stopped by SIGKILL leave in the temp folder, and fleets in /dev/shm (their own handlers remove it otherwise).
 clean-temp:
@@ -192,11 +197,19 @@ oracle:
 	@for v in $(ORACLE_VERSIONS); do bash oracle/build.sh $$v $(ORACLE_ACTION) || exit 1; done
 
 # The simulation against the oracle on 10,000 generated sequences per release (make test runs
-# 2,000), with the named sequences; writes reports/fidelity/summary.md and one JSON per release.
+# 2,000), on the named sequences, and on the catalogue's kubelet calls as each release's
+# simulation made them (upstream policies); writes reports/fidelity/summary.md and a JSON per
+# release and source.
 FIDELITY_RUNS ?= 10000
+FIDELITY_KUBELETS ?= 1.35 1.36 1.37
 fidelity: setup oracle
-	rm -rf reports/fidelity
-	FIDELITY_RUNS=$(FIDELITY_RUNS) FIDELITY_REPORT=reports/fidelity npx vitest run tests/fidelity
+	rm -rf reports/fidelity && mkdir -p reports/fidelity
+	@for v in $(FIDELITY_KUBELETS); do \
+	  node bin/pullcheck.mjs run scenarios --kubelet-version $$v --policy Always --policy IfNotPresent --policy Never \
+	    --kubelet-calls reports/fidelity/kubelet-calls/$$v --output reports/fidelity/catalogue-run-$$v >reports/fidelity/catalogue-run-$$v.log 2>&1 \
+	    || { tail -n 30 reports/fidelity/catalogue-run-$$v.log; exit 1; }; \
+	done
+	KUBELET_CALLS=reports/fidelity/kubelet-calls FIDELITY_RUNS=$(FIDELITY_RUNS) FIDELITY_REPORT=reports/fidelity npx vitest run tests/fidelity
 
 # The oracle's Go tests against every release (part of make test; a cold build takes minutes).
 test-oracle:

@@ -30,6 +30,9 @@ const RUN_HELP = `  --node-image IMG   kind node image (default ${DEFAULT_NODE_I
   --kubelet-version V  reproduce kubelet 1.37 (default; beside --backend kind, the node image's
                      release), 1.36, 1.35 (KEP-2535 names images normalized, tag included),
                      1.34 (KEP-2535 off) or 1.31 (no precheck)
+  --kubelet-calls DIR  the simulation writes each test's calls into the kubelet's image path, and
+                     its runtime's answers, to DIR (upstream policies only): make test puts them
+                     to the kubelet's own code (docs/oracle.md, "The catalogue")
   --output DIR       write results to DIR/results and DIR/allure-results instead of the repository's
                      reports/results and allure-results; both are emptied first
   --report           build the report after the run (from the same folders; see pullcheck report --help)
@@ -85,6 +88,7 @@ const RUN_ONLY: Options = {
   report: { type: "boolean" },
   output: { type: "string" },
   "kubelet-version": { type: "string" },
+  "kubelet-calls": { type: "string" },
   junit: { type: "string" },
 };
 const FORMAT: Options = { format: { type: "string", short: "o" } };
@@ -121,6 +125,9 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
   const format = text("format") ?? "text";
   if (format !== "text" && format !== "json") throw new InputError([{ path: "--format", message: `unknown format ${format}`, hint: "text or json" }]);
   const backends = list("backend").length > 0 ? list("backend") : ["sim"];
+  const kubeletCalls = text("kubelet-calls");
+  if (kubeletCalls !== undefined && !backends.some((b) => b.startsWith("sim")))
+    throw new InputError([{ path: "--kubelet-calls", message: "only the simulation logs its kubelet's calls", hint: "add --backend sim (or sim-containers)" }]);
   if (!backends.includes("kind") && [text("node-image"), text("kind-policies"), text("kind-workers")].some((v) => v !== undefined)) {
     throw new InputError([
       { path: "--node-image/--kind-policies/--kind-workers", message: "these apply to the kind backend only", hint: "add --backend kind" },
@@ -175,6 +182,7 @@ export function parseRunOptions(command: RunCommand, args: string[]): RunOptions
     scenarioGlobs: list("scenario"),
     retain: values.retain === true,
     kubeletVersion: version as RunConfig["kubeletVersion"],
+    ...(kubeletCalls !== undefined ? { kubeletCallsDir: resolve(kubeletCalls) } : {}),
     ...(output ? { resultsDir: resolve(output, "results"), allureResultsDir: resolve(output, "allure-results") } : {}),
   };
   const junit = text("junit");

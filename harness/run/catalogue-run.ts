@@ -11,6 +11,7 @@ import { cellVerdict, type ScenarioRunResult } from "../assert/outcome-result.js
 import type { RunDescription } from "../report/allure-test-report.js";
 import { buildMatrix, type Matrix } from "../report/matrix.js";
 import { errorMessage } from "../support/errors.js";
+import { fileSafe } from "../support/file-safe.js";
 import { backendNamed, type Backend } from "./backends/index.js";
 import { loadCatalogue, type Catalogue } from "./catalogue.js";
 import { executeScenario, type ScenarioRun, type StepRecorder } from "./execute-scenario.js";
@@ -124,8 +125,4 @@ function longestFirst(plan: PlannedTest[], realTimeMs: (test: PlannedTest) => nu
     .map((test, index) => ({ test, index, ms: realTimeMs(test) }))
     .sort((a, b) => b.ms - a.ms || a.index - b.index)
     .map(({ test }) => test);
-}
-
-function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "_");
 }

@@ -36,7 +36,7 @@ export async function executeScenario(test: PlannedTest, world: RunWorld, record
   await world.environment.reset();
   const resetDone = performance.now();
   await registry.seed(scenario.registry.users, scenario.registry.images);
-  const node = await world.createNode({ clock, timeline, scenario, policies: world.policies });
+  const node = await world.createNode({ clock, timeline, scenario, policies: world.policies, policy: policy.name });
   // A real node's preloading pulls through the gate: those requests are not the scenario's.
   await world.environment.flushRequests();
   requests.startCounting();

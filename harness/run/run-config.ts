@@ -38,6 +38,11 @@ export interface RunConfig {
   resultsDir: string;
   /** Where the Allure results go. */
   allureResultsDir: string;
+  /**
+   * Where the sim backend writes each test's kubelet calls (node/sim/kubelet-call-log.ts), for the
+   * upstream policies: the questions the catalogue asks the kubelet's image path.
+   */
+  kubeletCallsDir?: string;
   /** The repository's files on the web at this commit (CI), for the report's links; file: URLs when absent. */
   sourceBaseUrl?: string;
 }

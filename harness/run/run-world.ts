@@ -16,6 +16,8 @@ export interface NodeOptions {
   timeline: Timeline;
   scenario: Scenario;
   policies: Map<string, PolicyDefinition>;
+  /** The policy under test. */
+  policy: string;
 }
 
 /** What the runner reads of any backend's registry access log entry; the rest is the world's to translate. */

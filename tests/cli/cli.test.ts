@@ -66,6 +66,9 @@ describe("pullcheck CLI", () => {
       expect(parallel.code, value).toBe(2);
       expect(parallel.out).toContain(`--parallel: "${value}" is not a number of tests between 1 and 32, written in digits`);
     }
+    const calls = pullcheck("list", EXAMPLE, "--backend", "kind", "--kubelet-calls", "/tmp/x");
+    expect(calls.code, calls.out).toBe(2);
+    expect(calls.out).toContain("--kubelet-calls: only the simulation logs its kubelet's calls");
   });
 
   it("should exit 2 at once, before any test, for an --output it cannot write", () => {

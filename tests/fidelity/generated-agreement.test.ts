@@ -37,6 +37,7 @@ describe.each(ORACLE_RELEASES)("generated sequences, kubelet $oracle", ({ oracle
       const difference = details.failed ? fc.defaultReportMessage(details) : undefined;
       if (REPORT)
         writeFidelityResult(REPORT, {
+          source: "generated",
           release: oracle,
           sequences: details.numRuns,
           seed: SEED,

@@ -4,7 +4,6 @@
  * hooks), and one pod worker per pod. Everything it sees goes onto the run's timeline.
  */
 import type http from "node:http";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Activity, Clock } from "../../support/clock.js";
 import { errorMessage } from "../../support/errors.js";
@@ -14,18 +13,19 @@ import type { FixtureImage } from "../../fixture-images/types.js";
 import type { Scenario } from "../../scenario/scenario.js";
 import { type NodeUnderTest } from "../node-under-test.js";
 import { type PodRequest } from "../../scenario/steps/index.js";
-import { preloadedImages } from "../../scenario/scenario.js";
 import { REGISTRY_HOST } from "../../scenario/image-names.js";
 import { withProgress } from "./pod-image-service.js";
-import { CriImageService } from "./image-service/cri-image-service.js";
-import { preloadImage } from "./image-service/preload-image.js";
+import type { CriImageService } from "./image-service/cri-image-service.js";
 import { createKubelet, defaultPullPolicy, type Kubelet, type RecordedEvent, type SimPod } from "./kubelet/kubelet.js";
 import { PodWorker, type SyncResult } from "./pod-worker.js";
 import { candidatePolicyHook } from "./kubelet/candidate-policy-hook.js";
 import type { PullPolicyHook } from "./kubelet/pull-policy-hook.js";
 import { containerImageId } from "./container-image-id.js";
 import { VerificationLog } from "./verification-log.js";
-import { containerStatus, podEvent } from "./kubernetes-objects.js";
+import type { KubeletCallLogger } from "./kubelet-call-log.js";
+import type { ImageService } from "./cri.js";
+import { containerStatus } from "./kubernetes-objects.js";
+import { ApiServerEvents } from "./api-server-events.js";
 import { stateOf } from "../../observe/container-state-of.js";
 import type { CoreV1Event, V1ContainerStatus } from "@kubernetes/client-node";
 import type { ContainerState } from "../../observe/observation.js";
@@ -51,31 +51,14 @@ export interface SimNodeOptions {
    * timeline before the requests that led to it (invariant S1 reads that order).
    */
   requestLogCaughtUp?: () => Promise<void>;
+  /** Log the kubelet's calls (node/sim/kubelet-call-log.ts) of this test, under this policy, to this file when the node closes. */
+  kubeletCalls?: { file: string; policy: string };
 }
 
 interface PodEntry {
   pod: SimPod;
   policy: string;
   worker: PodWorker;
-}
-
-export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
-  mkdirSync(options.nodeDir, { recursive: true });
-  const images = new CriImageService({
-    nodeName: options.nodeName,
-    storeDir: join(options.nodeDir, "containerd"),
-    hosts: { [REGISTRY_HOST]: options.endpoint },
-    clock: options.clock,
-    agent: options.registryAgent,
-    onCredentialsSent: ({ user, registry, tokenServer, requester }) =>
-      options.timeline.add({
-        kind: "note",
-        at: options.clock.now(),
-        text: `${requester ?? options.nodeName}: the password of user "${user}" went to the token server ${tokenServer}, which the challenge of registry ${registry} named (another host; containerd sends it there too)`,
-      }),
-  });
-  for (const { reference, variant } of preloadedImages(options.scenario)) await preloadImage(images, reference, options.fixture(variant));
-  return new SimNode(options, images);
 }
 
 export class SimNode implements NodeUnderTest {
@@ -87,9 +70,7 @@ export class SimNode implements NodeUnderTest {
   private readonly deleted = new Set<PodWorker>();
   private readonly verification: VerificationLog;
   private readonly policyHooks = new Map<string, PullPolicyHook>();
-  /** Every Event this node's kubelet recorded, as the API server would hold them. */
-  readonly events: CoreV1Event[] = [];
-  private readonly eventsByKey = new Map<string, CoreV1Event>();
+  private readonly apiEvents: ApiServerEvents;
   private readonly statuses = new Map<string, V1ContainerStatus>();
   /** Whether the content a container was started from verified at that moment (pod/imageID → ok). */
   private readonly startedVerified = new Map<string, boolean>();
@@ -98,8 +79,10 @@ export class SimNode implements NodeUnderTest {
   constructor(
     private readonly options: SimNodeOptions,
     private readonly images: CriImageService,
+    private readonly calls?: KubeletCallLogger,
   ) {
     this.clock = options.clock;
+    this.apiEvents = new ApiServerEvents(options.nodeName);
     this.verification = new VerificationLog(join(options.nodeDir, "pullcheck-verified.json"));
     for (const policy of options.policies.values()) {
       if (policy.kind === "proposed") this.policyHooks.set(policy.name, candidatePolicyHook(policy, this.verification, this.clock));
@@ -118,6 +101,7 @@ export class SimNode implements NodeUnderTest {
       pullSecrets: request.pullSecret ? [{ ...request.pullSecret, uid: `${request.pullSecret.name}-uid`, namespace: "default", registry: REGISTRY_HOST }] : [],
     };
     const policy = request.imagePullPolicy ?? defaultPullPolicy(request.image);
+    this.calls?.createdPod(pod.name, request.imagePullPolicy);
     const worker = this.newWorker(pod, policy);
     this.pods.set(pod.name, { pod, policy, worker });
     worker.start(); // after the pod is known: its first sync emits events at once
@@ -127,16 +111,19 @@ export class SimNode implements NodeUnderTest {
   async deletePod(name: string): Promise<void> {
     const entry = this.pods.get(name);
     if (!entry) return;
+    this.calls?.deletedPod(name);
     this.pods.delete(name);
     this.deleted.add(entry.worker);
     void entry.worker.release().finally(() => this.deleted.delete(entry.worker));
   }
 
   async removeImage(image: string): Promise<void> {
+    this.calls?.removedImage(image);
     await this.images.removeImage(image);
   }
 
   async restartKubelet(): Promise<void> {
+    this.calls?.restartedKubelet();
     this.kubelet.stop();
     await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
@@ -162,15 +149,22 @@ export class SimNode implements NodeUnderTest {
     );
   }
 
+  /** Every Event this node's kubelets recorded, as the API server would hold them. */
+  get events(): CoreV1Event[] {
+    return this.apiEvents.all;
+  }
+
   contentVerified(pod: string, imageID: string): boolean | undefined {
     return this.startedVerified.get(`${pod}/${imageID}`);
   }
 
   async close(): Promise<void> {
+    this.calls?.kubeletStopped("end");
     this.kubelet.stop();
     await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.pods.clear();
+    if (this.options.kubeletCalls) this.calls?.write(this.options.kubeletCalls.file);
   }
 
   /** A kubelet that stops ends the syncs of deleted pods too. */
@@ -191,7 +185,7 @@ export class SimNode implements NodeUnderTest {
   }
 
   private startKubelet(): Kubelet {
-    this.eventsByKey.clear(); // a new kubelet's correlator writes new Events
+    this.apiEvents.newKubelet();
     return createKubelet({
       clock: this.clock,
       images: this.images,
@@ -203,38 +197,36 @@ export class SimNode implements NodeUnderTest {
     });
   }
 
-  /** An event as the correlator lets it reach the API server: a repeat raises its Event's count, read as the kind backend reads Events. */
-  private recordEvent(pod: SimPod, { type, reason, message, correlated }: RecordedEvent): void {
+  /** An event as the correlator lets it reach the API server; one the spam filter dropped is a note. */
+  private recordEvent(pod: SimPod, event: RecordedEvent): void {
+    const { type, reason, message, correlated } = event;
     const at = this.clock.now();
+    this.calls?.event({ at, pod: pod.name, type, reason, ...(correlated.dropped ? { message, dropped: true } : { message: correlated.message }) });
     const text = `kubelet: event ${type} ${reason} about ${pod.name} dropped by the event spam filter: ${message}`;
     if (correlated.dropped) return this.options.timeline.add({ kind: "note", at, text });
-    const existing = this.eventsByKey.get(correlated.key);
-    const before = existing?.count ?? 0;
-    if (existing) Object.assign(existing, { message: correlated.message, count: correlated.count, lastTimestamp: new Date(at) });
-    else {
-      const created = podEvent(pod, this.options.nodeName, type, reason, correlated.message, at, correlated.count);
-      this.eventsByKey.set(correlated.key, created);
-      this.events.push(created);
-    }
-    for (let i = before; i < correlated.count; i++) this.options.timeline.add({ kind: "event", at, pod: pod.name, type, reason, message: correlated.message });
+    const added = this.apiEvents.record(pod, event, at);
+    for (let i = 0; i < added; i++) this.options.timeline.add({ kind: "event", at, pod: pod.name, type, reason, message: correlated.message });
   }
 
   private async sync(pod: SimPod, policyName: string, signal: AbortSignal, activity: Activity): Promise<SyncResult> {
     const images = withProgress(this.images, pod, signal, activity);
+    if (!this.calls) return await this.syncWith(pod, policyName, images, activity);
+    return await this.calls.sync(pod, images, (logged) => this.syncWith(pod, policyName, logged, activity));
+  }
+
+  private async syncWith(pod: SimPod, policyName: string, images: ImageService, activity: Activity): Promise<SyncResult> {
     const defaulted = this.kubelet.applyDefaultImageTag(pod);
+    const ensured = "error" in defaulted ? defaulted : await this.kubelet.ensureImageExists(pod, policyName, images);
+    const image = "error" in defaulted ? pod.image : defaulted.image;
     let result: SyncResult;
-    if ("error" in defaulted) result = defaulted;
-    else {
-      const ensured = await this.kubelet.ensureImageExists(pod, policyName, images);
-      if ("error" in ensured) result = ensured;
-      else if (this.policyHooks.has(policyName)) {
-        // A candidate's hook keeps the verification log itself (a pull or an unchanged digest only).
-        result = { imageID: ensured.record ? containerImageId(ensured.record, defaulted.image) : ensured.imageRef };
-      } else {
-        const record = await images.imageStatus(defaulted.image);
-        if (record) this.verification.confirmed(defaulted.image, this.clock.now());
-        result = { imageID: record ? containerImageId(record, defaulted.image) : ensured.imageRef };
-      }
+    if ("error" in ensured) result = ensured;
+    else if (this.policyHooks.has(policyName)) {
+      // A candidate's hook keeps the verification log itself (a pull or an unchanged digest only).
+      result = { imageID: ensured.record ? containerImageId(ensured.record, image) : ensured.imageRef };
+    } else {
+      const record = await images.imageStatus(image);
+      if (record) this.verification.confirmed(image, this.clock.now());
+      result = { imageID: record ? containerImageId(record, image) : ensured.imageRef };
     }
     await this.options.requestLogCaughtUp?.();
     // startContainer: after EnsureImageExists fails, a second Warning event "Error: <reason>"

@@ -3,7 +3,7 @@
  * (registry, Toxiproxy, gate: processes, or containers with --containers) and a folder for its
  * nodes' image stores and pull records; every test gets a new node.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { ContainerOptions } from "../../environment/start-as-containers.js";
@@ -16,6 +16,8 @@ import type { RunConfig } from "../run-config.js";
 import type { NodeOptions, StartedRunWorld } from "../run-world.js";
 import { fixtureWorld } from "../fixture-world.js";
 import type { Backend } from "./backend.js";
+import { isUpstreamPolicy } from "../../policy/policy-definition.js";
+import { fileSafe } from "../../support/file-safe.js";
 
 /** Containers answer more slowly than local processes, most of all with four tests at once: a request must go quiet for longer before the clock treats it as hanging. */
 const CONTAINER_STALL_AFTER_MS = 3_000;
@@ -39,8 +41,12 @@ export const sim: Backend = {
 
 export async function startSimWorld(policies: PolicyDefinition[], config: RunConfig, containers: ContainerOptions | undefined): Promise<StartedRunWorld> {
   // Loaded here, not at the top: list, validate and --help never load the Kubernetes client or testcontainers.
-  const [{ startEnvironment }, { createSimNode }] = await Promise.all([import("../../environment/environment.js"), import("../../node/sim/sim-node.js")]);
+  const [{ startEnvironment }, { createSimNode }] = await Promise.all([
+    import("../../environment/environment.js"),
+    import("../../node/sim/create-sim-node.js"),
+  ]);
   const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain, ...(containers ? { containers } : {}) });
+  if (config.kubeletCallsDir) mkdirSync(config.kubeletCallsDir, { recursive: true });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
   const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
   // Also when a signal ends the run before close (support/cleanup.ts).
@@ -59,6 +65,9 @@ export async function startSimWorld(policies: PolicyDefinition[], config: RunCon
         endpoint: environment.endpoint,
         fixture: (variant) => getFixture(variant),
         kubeletVersion: config.kubeletVersion,
+        ...(config.kubeletCallsDir && isUpstreamPolicy(options.policy)
+          ? { kubeletCalls: { policy: options.policy, file: join(config.kubeletCallsDir, `${fileSafe(options.scenario.id)}--${options.policy}.json`) } }
+          : {}),
         requestLogCaughtUp: () => environment.flushRequests(),
       });
     },

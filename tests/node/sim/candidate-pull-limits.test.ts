@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEnvironment, type Environment } from "../../../harness/environment/environment.js";
-import { createSimNode } from "../../../harness/node/sim/sim-node.js";
+import { createSimNode } from "../../../harness/node/sim/create-sim-node.js";
 import { Timeline } from "../../../harness/observe/timeline.js";
 import { builtinPolicies } from "../../../harness/policy/load-policies.js";
 import { getFixture } from "../../../harness/fixture-images/catalog.js";
