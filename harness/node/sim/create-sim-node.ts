@@ -30,14 +30,12 @@ export async function createSimNode(options: SimNodeOptions): Promise<SimNode> {
   const preloaded = preloadedImages(options.scenario);
   for (const { reference, variant } of preloaded) await preloadImage(images, reference, options.fixture(variant));
   const { scenario, kubeletVersion = DEFAULT_KUBELET_VERSION, kubeletCalls } = options;
-  const calls =
-    kubeletCalls &&
-    new KubeletCallLogger({ scenario: scenario.id, policy: kubeletCalls.policy, kubeletVersion, kubeletConfig: scenario.node.config }, () =>
-      options.clock.now(),
-    );
-  for (const { reference } of calls ? preloaded : []) {
+  if (!kubeletCalls) return new SimNode(options, images);
+  const header = { scenario: scenario.id, policy: kubeletCalls.policy, kubeletVersion, kubeletConfig: scenario.node.config };
+  const calls = new KubeletCallLogger(header, () => options.clock.now(), kubeletCalls.file);
+  for (const { reference } of preloaded) {
     const record = (await images.imageStatus(reference))!;
-    calls!.preloaded(reference, record.id, record.size);
+    calls.preloaded(reference, record.id, record.size);
   }
   return new SimNode(options, images, calls);
 }

@@ -78,6 +78,8 @@ export class KubeletCallLogger {
   constructor(
     header: Omit<KubeletCallLog, "images" | "calls" | "events">,
     private readonly now: () => number,
+    /** Where write() puts the log. */
+    private readonly file: string,
   ) {
     this.log = { ...header, images: [], calls: [], events: [] };
   }
@@ -147,7 +149,7 @@ export class KubeletCallLogger {
   }
 
   /** The log without the syncs the test's end cut off, nor their pods' events from then on. */
-  write(file: string): void {
+  write(): void {
     const cut = this.log.calls.filter((c): c is EnsureCall => c.op === "ensureImage" && c.cutOff === "end");
     const cutFrom = new Map(cut.map((c) => [c.pod.name, this.eventsBefore.get(c)!]));
     const log = {
@@ -155,7 +157,7 @@ export class KubeletCallLogger {
       calls: this.log.calls.filter((c) => !cut.includes(c as EnsureCall)),
       events: this.log.events.filter((e, i) => i < (cutFrom.get(e.pod) ?? Infinity)),
     };
-    writeFileSync(file, `${JSON.stringify(log, null, 1)}\n`);
+    writeFileSync(this.file, `${JSON.stringify(log, null, 1)}\n`);
   }
 
   private async pull(call: EnsureCall, image: string, auth: AuthConfig | undefined, pull: () => Promise<string>): Promise<string> {

@@ -164,7 +164,7 @@ export class SimNode implements NodeUnderTest {
     await this.stopDeleted();
     for (const entry of this.pods.values()) await entry.worker.stop();
     this.pods.clear();
-    if (this.options.kubeletCalls) this.calls?.write(this.options.kubeletCalls.file);
+    this.calls?.write();
   }
 
   /** A kubelet that stops ends the syncs of deleted pods too. */

@@ -27,11 +27,13 @@ function heldRuntime() {
 
 describe("the log of a simulated kubelet's calls", () => {
   let now = 0;
-  const logger = () => new KubeletCallLogger({ scenario: "s", policy: "Always", kubeletVersion: "1.37", kubeletConfig: {} }, () => now);
+  let logs = 0;
+  const file = () => join(dir, `log-${logs}.json`);
+  const logger = () =>
+    new KubeletCallLogger({ scenario: "s", policy: "Always", kubeletVersion: "1.37", kubeletConfig: {} }, () => now, join(dir, `log-${++logs}.json`));
   const written = (calls: KubeletCallLogger): KubeletCallLog => {
-    const file = join(dir, `log-${Math.random()}.json`);
-    calls.write(file);
-    return JSON.parse(readFileSync(file, "utf8")) as KubeletCallLog;
+    calls.write();
+    return JSON.parse(readFileSync(file(), "utf8")) as KubeletCallLog;
   };
 
   it("logs a sync with its pull, the image's size, and when each ended", async () => {
