@@ -27,7 +27,12 @@ function logs(): KubeletCallLog[] {
   return (readdirSync(DIR, { recursive: true }) as string[])
     .filter((name) => name.endsWith(".json"))
     .sort()
-    .map((name) => JSON.parse(readFileSync(join(DIR, name), "utf8")) as KubeletCallLog);
+    .map((name) => {
+      const log = JSON.parse(readFileSync(join(DIR, name), "utf8")) as Partial<KubeletCallLog>;
+      if (!Array.isArray(log.calls) || !Array.isArray(log.events))
+        throw new Error(`${join(DIR, name)} is not a kubelet call log (no calls or events): KUBELET_CALLS should hold only what --kubelet-calls wrote`);
+      return log as KubeletCallLog;
+    });
 }
 
 describe.each(ORACLE_RELEASES)("the catalogue's kubelet calls, kubelet $oracle", ({ oracle, sim }) => {
