@@ -53,7 +53,8 @@ export interface Environment {
 
 export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const root = makeRunDir(options.tempRoot ?? tmpdir());
-  const removeDir = () => rmSync(root, { recursive: true, force: true });
+  // A registry killed a moment ago may still be writing into it: rmSync retries ENOTEMPTY.
+  const removeDir = () => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   const unregisterDir = options.retain ? () => {} : onCleanup(`environment folder ${root}`, removeDir);
   const storageDir = join(root, "storage");
   mkdirSync(storageDir);

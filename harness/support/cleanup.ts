@@ -16,16 +16,29 @@ export function onCleanup(what: string, handler: () => void): () => void {
   return () => handlers.delete(handler);
 }
 
-/** Releases everything still registered; returns what it released. */
+/**
+ * Releases everything still registered, the latest first: what started later may be using what
+ * started before it (a registry writes into its environment's folder, so the folder goes after
+ * the registry). A handler that fails is tried once more after the others. Returns what it released.
+ */
 export function runCleanup(): string[] {
   const released: string[] = [];
-  for (const [handler, what] of [...handlers]) {
+  const failed: Array<[() => void, string]> = [];
+  for (const [handler, what] of [...handlers].reverse()) {
     handlers.delete(handler);
     try {
       handler();
       released.push(what);
     } catch {
-      // keep releasing the rest
+      failed.push([handler, what]); // keep releasing the rest, then try again
+    }
+  }
+  for (const [handler, what] of failed) {
+    try {
+      handler();
+      released.push(what);
+    } catch {
+      // nothing more to do at exit
     }
   }
   return released;

@@ -48,7 +48,7 @@ export async function startSimWorld(policies: PolicyDefinition[], config: RunCon
   const environment = await startEnvironment({ toolsDir: join(REPO_ROOT, ".tools", "bin"), retain: config.retain, ...(containers ? { containers } : {}) });
   if (config.kubeletCallsDir) mkdirSync(config.kubeletCallsDir, { recursive: true });
   const nodesRoot = mkdtempSync(join(tmpdir(), "pullcheck-nodes-"));
-  const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true });
+  const removeNodes = () => rmSync(nodesRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   // Also when a signal ends the run before close (support/cleanup.ts).
   const forgetRemoval = onCleanup(`node folder ${nodesRoot}`, removeNodes);
   let nodeCount = 0;
