@@ -47,7 +47,20 @@ export class ToxiproxyServer {
   async start(): Promise<void> {
     this.instance = await this.launch();
     this.client = new Toxiproxy(this.instance.apiUrl);
-    this.proxy = await this.client.createProxy({ name: "registry", listen: this.listen, upstream: this.upstream });
+    // Not the client's createProxy: it drops the answer's body on an error, and the body says why
+    // (`listen tcp …: bind: address already in use` when another socket took the port meanwhile,
+    // which start-as-processes.ts retries on new ports).
+    const answer = await fetch(`${this.instance.apiUrl}/proxies`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "registry", listen: this.listen, upstream: this.upstream }),
+    });
+    if (!answer.ok)
+      throw new EnvironmentError(
+        `Toxiproxy (${this.instance.whereabouts}) could not create its proxy on ${this.listen}: ${answer.status} ${(await answer.text()).slice(0, 300)}`,
+        "see whether something else listens on that address",
+      );
+    this.proxy = await this.client.get("registry");
   }
 
   /** A fault's Toxiproxy effect: the proxy disabled, or one more toxic. */
