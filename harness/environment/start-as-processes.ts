@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError, errorMessage } from "../support/errors.js";
-import { freePort } from "../support/free-port.js";
+import { freePort, freeStablePort } from "../support/free-port.js";
 import { HttpGate } from "./gate/http-gate.js";
 import { ToxiproxyServer, toxiproxyProcess } from "./toxiproxy.js";
 import { RegistryProcess } from "./registry/registry-process.js";
@@ -27,7 +27,8 @@ export async function startAsProcesses(toolsDir: string, runDir: string, storage
 }
 
 async function startOnFreePorts(toolsDir: string, runDir: string, storageDir: string): Promise<EnvironmentServices> {
-  const [registryPort, gatePort, proxyPort, apiPort] = await distinctFreePorts(4);
+  const [registryPort, gatePort, apiPort] = await distinctFreePorts(3);
+  const proxyPort = await freeStablePort();
   const registry = new RegistryProcess({ binary: join(toolsDir, "registry"), port: registryPort!, storageDir, configDir: runDir });
   const gate = new HttpGate(registryPort!);
   const toxiproxy = new ToxiproxyServer(toxiproxyProcess(join(toolsDir, "toxiproxy-server"), apiPort!), `127.0.0.1:${proxyPort}`, `127.0.0.1:${gatePort}`);
